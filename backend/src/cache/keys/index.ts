@@ -1,0 +1,15 @@
+export { key, cacheKeys, cachePrefixes } from './cache-keys.js';
+export { CACHE_TTL, type CacheTtlSeconds } from './ttl.constants.js';
+export { KeyNamespace } from './key-namespace.js';
+export { escapeGlob } from './glob.js';
+export { stableHash, stableStringify } from './stable-hash.js';
+export {
+  encodeKeyPart,
+  joinKey,
+  shortenKey,
+  KEY_SEPARATOR,
+  MAX_KEY_BYTES,
+  type KeyPart,
+} from './key-encoding.js';
+export { hashSlot, hashedPart, CLUSTER_SLOT_COUNT } from './hash-slot.js';
+export { withHashTag, hasHashTag, queueNameFor } from './hash-tag.js';

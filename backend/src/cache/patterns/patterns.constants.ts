@@ -1,0 +1,2 @@
+/** Metadata key of `@RateLimit` options. */
+export const RATE_LIMIT_METADATA = 'CACHE:RATE_LIMIT';

@@ -1,0 +1,13 @@
+import type { CacheModuleOptions } from './cache/index.js';
+import type { AppConfig } from './config/index.js';
+
+/** Maps the application's configuration to the cache module's options. */
+export function cacheModuleOptions(config: AppConfig): CacheModuleOptions {
+  return {
+    connection: config.redis.connection,
+    keyPrefix: config.cache.keyPrefix,
+    enabled: config.cache.enabled,
+    commandTimeoutMs: config.redis.commandTimeoutMs,
+    defaultTtlSeconds: config.cache.defaultTtlSeconds,
+  };
+}

@@ -1,0 +1,1 @@
+export { ZodBodyPipe } from './zod-body.pipe.js';

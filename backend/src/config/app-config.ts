@@ -1,0 +1,39 @@
+import type { RedisConnectionOptions } from '../cache/index.js';
+
+/** HTTP platform the backend runs on. */
+export type HttpAdapterName = 'express' | 'fastify';
+
+/** The validated configuration, read once at startup. Units are in the names. */
+export interface AppConfig {
+  port: number;
+  nodeEnv: string;
+  appName: string;
+  httpAdapter: HttpAdapterName;
+  redis: {
+    connection: RedisConnectionOptions;
+    commandTimeoutMs: number;
+    /** When `true`, readiness fails while Redis is down. */
+    required: boolean;
+  };
+  cache: {
+    enabled: boolean;
+    keyPrefix: string;
+    defaultTtlSeconds: number;
+    /** Bearer token of the `/cache` management endpoints; `undefined` hides them (404). */
+    adminToken: string | undefined;
+  };
+  queue: {
+    /** A separate Redis for BullMQ; `undefined` shares the cache connection. */
+    connection: RedisConnectionOptions | undefined;
+    /** Lock of an active job, in milliseconds; a job whose worker died runs again after it. */
+    lockDurationMs: number;
+  };
+  shutdown: {
+    /** How long HTTP keeps draining after readiness turns 503, in milliseconds. */
+    graceMs: number;
+  };
+  demo: {
+    /** Simulated database latency of the demo routes, in milliseconds. */
+    dbLatencyMs: number;
+  };
+}

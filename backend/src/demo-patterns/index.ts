@@ -1,0 +1,1 @@
+export { DemoPatternsModule } from './demo-patterns.module.js';

@@ -1,0 +1,20 @@
+import { Controller, Get } from '@nestjs/common';
+import { RateLimit } from '../cache/index.js';
+
+/** Rate-limited routes of the reference backend. */
+@Controller('limited')
+export class LimitedController {
+  /** 5 requests per client IP in any 10 s; fails open to a per-process limit when Redis is down. */
+  @Get()
+  @RateLimit({ limit: 5, windowSeconds: 10 })
+  open(): { ok: true } {
+    return { ok: true };
+  }
+
+  /** The same limit, but refused with 503 when Redis cannot decide. */
+  @Get('strict')
+  @RateLimit({ limit: 5, windowSeconds: 10, failClosed: true })
+  strict(): { ok: true } {
+    return { ok: true };
+  }
+}

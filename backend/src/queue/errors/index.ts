@@ -1,0 +1,3 @@
+export { JobNotEnqueuedError } from './job-not-enqueued.error.js';
+export { UnknownQueueError } from './unknown-queue.error.js';
+export { QueueErrorMessages } from './queue-error.messages.js';

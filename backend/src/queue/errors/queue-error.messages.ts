@@ -1,0 +1,6 @@
+/** Message texts of the queue module's errors. */
+export const QueueErrorMessages = {
+  notEnqueued: (queue: string, reason: string) =>
+    `job was not added to queue ${queue}: ${reason}; it will not run later`,
+  unknownQueue: (queue: string) => `there is no queue named ${queue}`,
+} as const;

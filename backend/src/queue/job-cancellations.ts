@@ -1,0 +1,81 @@
+import type { Logger } from '@nestjs/common';
+import type { QueueConnections } from './queue-connections.js';
+import { sleep } from './deadline.js';
+
+/** How long a cancellation mark is kept in Redis, in seconds. */
+const MARK_TTL_SECONDS = 86_400;
+/** How long a mark that could not be written is retried, in milliseconds. */
+const RETRY_FOR_MS = 120_000;
+const RETRY_EVERY_MS = 250;
+/** How long a worker keeps asking whether a job is cancelled while Redis is away, in ms. */
+const CHECK_FOR_MS = 10_000;
+
+/**
+ * Makes "an add that failed never runs" hold. An add that timed out may still reach Redis
+ * later (it was already on the wire). So the producer writes a cancellation mark for that job
+ * id at once, on the same connection: Redis applies commands of one connection in order, so
+ * the mark lands right after a late add. When the connection was lost instead, the mark is
+ * retried until written. Workers check the mark before running a job.
+ */
+export class JobCancellations {
+  private readonly pending = new Set<string>();
+
+  constructor(
+    private readonly connections: QueueConnections,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The Redis key of the mark (in the queue's key space, so a Cluster keeps it on its slot). */
+  markKey(queue: string, jobId: string): string {
+    return `${this.connections.prefix}:${queue}:cancelled:${jobId}`;
+  }
+
+  /** Marks `jobId` cancelled: once now, then in the background until written. Never throws. */
+  cancel(queue: string, jobId: string): void {
+    const key = this.markKey(queue, jobId);
+    const write = () => this.connections.producer?.set(key, '1', 'EX', MARK_TTL_SECONDS);
+    const first = write();
+    if (!first) return;
+    first.catch(() => {
+      this.pending.add(key);
+      void this.retry(key, write);
+    });
+  }
+
+  /** Whether the job was cancelled by its producer. Retries while Redis is away, then throws. */
+  async isCancelled(queue: string, jobId: string): Promise<boolean> {
+    const key = this.markKey(queue, jobId);
+    const deadline = Date.now() + CHECK_FOR_MS;
+    for (;;) {
+      try {
+        const producer = this.connections.producer;
+        if (!producer) return false;
+        return (await producer.exists(key)) === 1;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(RETRY_EVERY_MS);
+      }
+    }
+  }
+
+  /** Marks not yet written (still being retried). */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  private async retry(key: string, write: () => Promise<unknown> | undefined): Promise<void> {
+    const deadline = Date.now() + RETRY_FOR_MS;
+    while (Date.now() < deadline) {
+      await sleep(RETRY_EVERY_MS);
+      try {
+        await write();
+        this.pending.delete(key);
+        return;
+      } catch {
+        // Redis is still away.
+      }
+    }
+    this.pending.delete(key);
+    this.logger.error(`could not write the cancellation mark ${key} within ${RETRY_FOR_MS} ms`);
+  }
+}

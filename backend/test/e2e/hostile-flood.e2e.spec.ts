@@ -1,0 +1,90 @@
+import { Agent, request as httpRequest } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { HttpAdapterName } from '../../src/config/index.js';
+import { startCacheTestApp, type CacheTestApp } from '../support/cache-test-app.js';
+import { RedisServer } from '../support/redis-server.js';
+import { HostileController } from './fixtures/hostile.controller.js';
+
+const adapters: HttpAdapterName[] = ['express', 'fastify'];
+const REQUESTS = 100_000;
+const CONCURRENCY = 200;
+const PAGES = 5;
+
+/** A full garbage collection (V8's `gc`, exposed at run time). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose_gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+describe.each(adapters)('Cache-busting flood on %s', (adapter) => {
+  let server: RedisServer;
+  let t: CacheTestApp;
+
+  beforeAll(async () => {
+    server = await RedisServer.start({
+      args: ['--maxmemory', '20mb', '--maxmemory-policy', 'allkeys-lru'],
+    });
+    t = await startCacheTestApp({
+      adapter,
+      redisUrl: server.url,
+      controllers: [HostileController],
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await server.stop();
+  });
+
+  it('keeps keys within the query allow-list and heap growth under 50 MB', async () => {
+    const { port } = new URL(t.baseUrl);
+    const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const get = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
+          res.resume();
+          res.once('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.once('error', reject);
+        req.end();
+      });
+    // Warm up: routes, connections and JIT, so the heap measure is about the flood.
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, (_, i) => get(`/hostile/list?page=${i % PAGES}`)),
+    );
+    collectGarbage();
+    const heapBeforeBytes = process.memoryUsage().heapUsed;
+    const startedMs = Date.now();
+    let next = 0;
+    let ok = 0;
+    let failed = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < REQUESTS) {
+          const i = next++;
+          const status = await get(
+            `/hostile/list?page=${i % PAGES}&bust=${i}-${Math.random()}`,
+          ).catch(() => 0);
+          if (status === 200) ok += 1;
+          else failed += 1;
+        }
+      }),
+    );
+    const elapsedMs = Date.now() - startedMs;
+    agent.destroy();
+    collectGarbage();
+    const heapGrowthMb = (process.memoryUsage().heapUsed - heapBeforeBytes) / 1_048_576;
+    const keys = await t.storedHttpKeys('/hostile/list');
+    const info = await server.cli('INFO', 'memory');
+    const usedMb = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) / 1_048_576;
+    process.stdout.write(
+      `[${adapter}] flood: ${REQUESTS} unique query values in ${(elapsedMs / 1000).toFixed(1)} s (${Math.round(REQUESTS / (elapsedMs / 1000))} req/s, ` +
+        `${CONCURRENCY} concurrent, keep-alive), 200 = ${ok}, failed = ${failed}; keys for the route = ${keys.length} (allow-list: page, ${PAGES} values); ` +
+        `Redis used_memory ${usedMb.toFixed(1)} MB of 20; app heap growth ${heapGrowthMb.toFixed(1)} MB\n`,
+    );
+    expect(ok).toBe(REQUESTS);
+    expect(keys.length).toBeLessThanOrEqual(PAGES);
+    expect(heapGrowthMb).toBeLessThan(50);
+  }, 240_000);
+});

@@ -1,0 +1,43 @@
+import { Test } from '@nestjs/testing';
+import {
+  CacheModule,
+  RedisService,
+  parseRedisUrl,
+  type CacheModuleOptions,
+  type RedisConnectionOptions,
+} from '../../src/cache/index.js';
+import { waitFor } from './wait-for.js';
+
+/**
+ * A `RedisService` in a bare Nest module, for tests of the cache module alone. `target` is a
+ * `redis://` URL or connection options (Sentinel, Cluster).
+ */
+export async function startRedisService(
+  target: string | RedisConnectionOptions,
+  options: Partial<CacheModuleOptions> = {},
+  { waitReady = true } = {},
+): Promise<{
+  redis: RedisService;
+  /** Another provider of the module (a pattern service). */
+  get: <T>(type: new (...args: never[]) => T) => T;
+  close: () => Promise<void>;
+}> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      CacheModule.forRoot({
+        connection: typeof target === 'string' ? parseRedisUrl(target) : target,
+        keyPrefix: `t${Math.random().toString(36).slice(2, 8)}`,
+        ...options,
+      }),
+    ],
+  }).compile();
+  moduleRef.useLogger(false);
+  await moduleRef.init();
+  const redis = moduleRef.get(RedisService);
+  if (waitReady) await waitFor(() => redis.isAvailable, { what: 'Redis ready' });
+  return {
+    redis,
+    get: (type) => moduleRef.get(type),
+    close: () => moduleRef.close(),
+  };
+}

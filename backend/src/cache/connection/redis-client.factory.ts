@@ -61,13 +61,17 @@ export function createRedisClient(
 
   switch (connection.mode) {
     case 'standalone':
-      return new Redis({
-        ...common,
-        host: connection.host,
-        port: connection.port,
-        db: connection.db ?? 0,
-        retryStrategy,
-      });
+      return skipReadyCheckOnceInfoRefused(
+        keepAutoPipelinesInStep(
+          new Redis({
+            ...common,
+            host: connection.host,
+            port: connection.port,
+            db: connection.db ?? 0,
+            retryStrategy,
+          }),
+        ),
+      );
     case 'sentinel': {
       const sentinelOptions: RedisOptions = {
         ...common,
@@ -84,7 +88,7 @@ export function createRedisClient(
       if (connection.sentinelPassword !== undefined) {
         sentinelOptions.sentinelPassword = connection.sentinelPassword;
       }
-      return new Redis(sentinelOptions);
+      return skipReadyCheckOnceInfoRefused(keepAutoPipelinesInStep(new Redis(sentinelOptions)));
     }
     case 'cluster': {
       const { lazyConnect, enableOfflineQueue, ...redisOptions } = common;
@@ -101,7 +105,59 @@ export function createRedisClient(
         clusterRetryStrategy: retryStrategy,
         redisOptions,
       };
-      return new Cluster(connection.nodes, clusterOptions);
+      return keepAutoPipelinesInStep(new Cluster(connection.nodes, clusterOptions));
     }
   }
+}
+
+/**
+ * ioredis's ready check runs `INFO` at every connection (to wait while Redis loads its data) and,
+ * when an ACL user may not run it (`INFO` is in `@dangerous`), goes on without it after printing
+ * a warning to the console. Once `INFO` is known to be refused, later reconnections of `client`
+ * skip the check instead of printing the warning again.
+ */
+function skipReadyCheckOnceInfoRefused(client: Redis): Redis {
+  if (client.options.enableReadyCheck === false) return client;
+  client.once('ready', () => {
+    client.info('server').catch((error: unknown) => {
+      if (error instanceof Error && error.message.startsWith('NOPERM')) {
+        client.options.enableReadyCheck = false;
+      }
+    });
+  });
+  return client;
+}
+
+/** The part of an ioredis auto-pipeline that a command defined later must be copied into. */
+interface PendingPipeline {
+  _shaToScript?: Record<string, unknown>;
+  [command: string]: unknown;
+}
+
+/**
+ * ioredis copies a client's script commands into an auto-pipeline when it opens one (for the
+ * rest of the event-loop turn). A command defined after that and called in the same turn is
+ * missing from the pipeline: the call fails, and the pipeline's reply handler then throws an
+ * uncaught `TypeError` that ends the process. BullMQ defines its scripts on the shared client
+ * when its connection becomes ready, while cache traffic may have a pipeline open. Here a
+ * command defined on `client` is also added to the pipelines already open.
+ */
+function keepAutoPipelinesInStep<T extends RedisClient>(client: T): T {
+  const open = (client as unknown as { _autoPipelines?: unknown })._autoPipelines;
+  if (!(open instanceof Map)) return client;
+  const pipelines = open as Map<string, PendingPipeline>;
+  const define = client.defineCommand.bind(client);
+  const commands = client as unknown as Record<string, unknown> & {
+    scriptsSet: Record<string, { sha: string }>;
+  };
+  client.defineCommand = (name, definition) => {
+    define(name, definition);
+    const script = commands.scriptsSet[name];
+    for (const pipeline of pipelines.values()) {
+      pipeline[name] = commands[name];
+      pipeline[`${name}Buffer`] = commands[`${name}Buffer`];
+      if (script && pipeline._shaToScript) pipeline._shaToScript[script.sha] = script;
+    }
+  };
+  return client;
 }

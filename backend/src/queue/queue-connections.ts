@@ -6,9 +6,11 @@ import type { ResolvedQueueModuleOptions } from './queue-module.options.js';
 /**
  * What a worker connection needs and the cache connection must not have: BullMQ's blocking
  * commands wait for ever by design (`maxRetriesPerRequest: null`, no command timeout, commands
- * kept across a reconnect so that the worker resumes by itself).
+ * kept across a reconnect so that the worker resumes by itself), and no auto-pipelining.
  */
 export const WORKER_CONNECTION_OVERRIDES: RedisOptions = {
+  // A blocking connection sends one command at a time: nothing to batch.
+  enableAutoPipelining: false,
   maxRetriesPerRequest: null,
   commandTimeout: undefined,
   enableOfflineQueue: true,
@@ -84,16 +86,23 @@ export class QueueConnections {
     });
   }
 
-  /** A new, unconnected client for a worker; BullMQ duplicates it and owns the duplicates. */
-  workerTemplate(queue: string): RedisClient | null {
+  /**
+   * A new, unconnected client for a worker; BullMQ duplicates it and owns the duplicates.
+   * `infoRefused`: the ACL user may not run INFO, so the duplicates skip ioredis's ready check
+   * (which would print a warning for each).
+   */
+  workerTemplate(queue: string, infoRefused = false): RedisClient | null {
     const purpose = `queue-worker:${queue}`;
+    const overrides: RedisOptions = infoRefused
+      ? { ...WORKER_CONNECTION_OVERRIDES, enableReadyCheck: false }
+      : WORKER_CONNECTION_OVERRIDES;
     const template = this.options.connection
       ? createRedisClient(
           { ...this.redis.settings, connection: this.options.connection },
           `${this.redis.settings.keyPrefix}:${purpose}`,
-          WORKER_CONNECTION_OVERRIDES,
+          overrides,
         )
-      : this.redis.createClient(purpose, WORKER_CONNECTION_OVERRIDES);
+      : this.redis.createClient(purpose, overrides);
     if (template) this.templates.push(template);
     return template;
   }

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
-import { parseRedisInfo, RedisService } from '../cache/index.js';
+import { RedisService, type RedisClient } from '../cache/index.js';
 import { withDeadline } from './deadline.js';
 import { JobNotEnqueuedError, UnknownQueueError } from './errors/index.js';
 import { JobCancellations } from './job-cancellations.js';
 import { QueueConnections } from './queue-connections.js';
+import {
+  BULLMQ_MINIMUM_REDIS,
+  isBelowBullmqMinimum,
+  probeQueueServer,
+  type QueueServerFacts,
+} from './queue-server.probe.js';
 import {
   QUEUE_MODULE_OPTIONS,
   QUEUE_NAMES,
@@ -81,6 +87,11 @@ export class QueueService implements OnModuleInit {
   private readonly lastLogAtMs = new Map<string, number>();
   private closed = false;
 
+  /**
+   * Whether the queue Redis's `INFO` (version, eviction policy) has been read, or was refused
+   * to this ACL user.
+   */
+  serverInfo: 'unknown' | 'read' | 'refused' = 'unknown';
   /** The startup warning about the queue Redis's eviction policy, when one was given. */
   evictionWarning: string | null = null;
 
@@ -106,19 +117,25 @@ export class QueueService implements OnModuleInit {
         connection: producer,
         prefix: this.connections.prefix,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
+        // BullMQ's own check runs INFO, which a least-privilege ACL user may not: it would leave
+        // the queue failing for ever. Producers never block, and `inspectServer` checks the
+        // version instead.
+        skipVersionCheck: true,
       });
       queue.on('error', (error) => this.warn(`queue ${name}`, error));
       this.queues.set(name, queue);
     }
-    if (this.options.workersEnabled) {
-      // Workers connect once the queue Redis has been reached: a wrong address, password or
-      // certificate then costs one reconnecting connection, not one more per worker.
-      const handlers = this.explorer.explore();
-      if (producer.status === 'ready') this.startWorkers(handlers);
-      else producer.once('ready', () => this.startWorkers(handlers));
-    }
+    // Workers connect once the queue Redis has been reached: a wrong address, password or
+    // certificate then costs one reconnecting connection, not one more per worker.
+    const handlers = this.options.workersEnabled ? this.explorer.explore() : undefined;
+    const onReady = async () => {
+      const facts = await probeQueueServer(producer);
+      this.inspectServer(facts, producer);
+      if (handlers) this.startWorkers(handlers, facts?.infoAllowed === false);
+    };
+    if (producer.status === 'ready') void onReady();
+    else producer.once('ready', () => void onReady());
     this.redis.onShutdown('queues', () => this.close());
-    this.checkEvictionPolicy();
   }
 
   /** Whether producers can add jobs now. */
@@ -243,10 +260,15 @@ export class QueueService implements OnModuleInit {
     return queue;
   }
 
-  private startWorkers(handlers: Map<QueueName, JobHandler>): void {
+  /**
+   * Starts the workers. `infoRefused`: the ACL user may not run INFO, so BullMQ's version check
+   * is skipped (BullMQ then assumes Redis 5 and rounds its blocking timeouts up to whole
+   * seconds).
+   */
+  private startWorkers(handlers: Map<QueueName, JobHandler>, infoRefused: boolean): void {
     if (this.closed || this.workers.size > 0) return;
     for (const [name, handler] of handlers) {
-      const connection = this.connections.workerTemplate(name);
+      const connection = this.connections.workerTemplate(name, infoRefused);
       if (!connection) continue;
       const worker = new Worker(name, (job: Job) => this.run(name, handler, job), {
         connection,
@@ -254,6 +276,7 @@ export class QueueService implements OnModuleInit {
         concurrency: this.options.concurrency,
         lockDuration: this.options.lockDurationMs,
         stalledInterval: this.options.lockDurationMs,
+        skipVersionCheck: infoRefused,
       });
       worker.on('error', (error) => this.warn(`worker ${name}`, error));
       worker.on('failed', (job, error) =>
@@ -269,29 +292,40 @@ export class QueueService implements OnModuleInit {
     return handler.process(job);
   }
 
-  private checkEvictionPolicy(): void {
-    const producer = this.connections.producer;
-    if (!producer) return;
-    const check = async () => {
-      try {
-        const info = parseRedisInfo(await producer.info('memory'));
-        const policy = info.maxmemoryPolicy;
-        if (policy === undefined || policy === 'noeviction') return;
-        this.evictionWarning =
-          `the queue Redis uses maxmemory-policy ${policy}: under memory pressure it may evict ` +
-          'BullMQ keys and lose or corrupt jobs. Set maxmemory-policy noeviction on the queue ' +
-          'instance' +
-          (this.connections.shared
-            ? ', or set QUEUE_REDIS_URL to a separate Redis with noeviction (the cache wants allkeys-lru).'
-            : '.');
-        this.logger.warn(this.evictionWarning);
-      } catch {
-        // Checked again at the next connection.
-        producer.once('ready', () => void check());
-      }
-    };
-    if (producer.status === 'ready') void check();
-    else producer.once('ready', () => void check());
+  /**
+   * Reports what the queue Redis told about itself: a version older than BullMQ supports, an
+   * eviction policy that may drop jobs, or that the ACL user may not ask. `null` (no answer):
+   * asked again at the next connection.
+   */
+  private inspectServer(facts: QueueServerFacts | null, producer: RedisClient): void {
+    if (facts === null) {
+      producer.once('ready', () => {
+        void probeQueueServer(producer).then((again) => this.inspectServer(again, producer));
+      });
+      return;
+    }
+    this.serverInfo = facts.infoAllowed ? 'read' : 'refused';
+    if (!facts.infoAllowed) {
+      this.logger.log(
+        'the queue Redis refuses INFO to this user (ACL): its version and eviction policy are not checked',
+      );
+      return;
+    }
+    if (facts.version !== undefined && isBelowBullmqMinimum(facts.version)) {
+      this.logger.error(
+        `the queue Redis is version ${facts.version}; BullMQ needs ${BULLMQ_MINIMUM_REDIS.join('.')} or later`,
+      );
+    }
+    const policy = facts.maxmemoryPolicy;
+    if (policy === undefined || policy === 'noeviction') return;
+    this.evictionWarning =
+      `the queue Redis uses maxmemory-policy ${policy}: under memory pressure it may evict ` +
+      'BullMQ keys and lose or corrupt jobs. Set maxmemory-policy noeviction on the queue ' +
+      'instance' +
+      (this.connections.shared
+        ? ', or set QUEUE_REDIS_URL to a separate Redis with noeviction (the cache wants allkeys-lru).'
+        : '.');
+    this.logger.warn(this.evictionWarning);
   }
 
   private warn(what: string, error: Error, verb = 'error'): void {

@@ -5,6 +5,7 @@ import {
   type FailoverFigures,
 } from './failover-metrics.js';
 import { startLoad, summarize, type LoadSummary } from './load-driver.js';
+import { startHttpLoad } from './load-generator.js';
 import { cacheReadWriteTarget, httpGetTarget } from './load-targets.js';
 import type { RedisServer } from './redis-server.js';
 import type { TestApp } from './test-app.js';
@@ -45,6 +46,8 @@ export interface FailoverResult extends FailoverFigures {
 /** Load before the fault and after the switch, in ms. */
 const LEAD_IN_MS = 1_500;
 const AFTER_SWITCH_MS = 3_000;
+/** The HTTP load cycles through `httpPath(0)` … `httpPath(49)`. */
+const HTTP_PATH_INDEXES = Array.from({ length: 50 }, (_, i) => i);
 
 /**
  * Runs cache get/set through the app's `RedisService` (and HTTP GETs against the app) at a
@@ -65,7 +68,11 @@ export async function runFailoverUnderLoad(scenario: FailoverScenario): Promise<
   const runId = Math.random().toString(36).slice(2, 8);
   const cacheRun = startLoad(cacheReadWriteTarget(app.redis, runId), load);
   const httpPath = httpPathOf(scenario);
-  const httpRun = httpPath ? startLoad(httpGetTarget(app.baseUrl, httpPath), load) : undefined;
+  // HTTP load comes from another process: a client in the app's own process would add its own
+  // queueing to the figures.
+  const httpRun = httpPath
+    ? startHttpLoad({ baseUrl: app.baseUrl, paths: HTTP_PATH_INDEXES.map(httpPath), ...load })
+    : undefined;
   try {
     await sleep(LEAD_IN_MS);
     const faultAtMs = Date.now();

@@ -1,74 +1,143 @@
 import { spawn } from 'node:child_process';
+import type { LoadRun, LoadSample as DriverSample } from './load-driver.js';
 
 /** One request of a load run. */
 export interface LoadSample {
   /** Wall-clock time the request was sent (epoch ms, fractional). */
   startedAtMs: number;
   latencyMs: number;
-  /** HTTP status, or 0 when the request failed at the network level. */
+  /** HTTP status, or 0 when the request failed at the network level or timed out. */
   status: number;
 }
 
-/** Options of {@link runLoad}. */
+/** Options of {@link runLoad} and {@link startHttpLoad}. */
 export interface LoadOptions {
   baseUrl: string;
   /** Paths requested in turn. */
   paths: readonly string[];
   ratePerSecond: number;
+  /** Longest run, in ms (a run started by {@link startHttpLoad} may be stopped sooner). */
   durationMs: number;
+  /** A request without an answer after this long is given up and counted as failed. Default 5,000. */
+  timeoutMs?: number;
 }
 
+/** What the child prints: index, sent at (epoch ms), latency (ms), status (0: failed), reason. */
+type Row = [number, number, number, number, string];
+
 /**
- * Sends requests at a fixed rate from a separate Node process (so that the client does not share
- * the server's event loop), and returns one sample per request. `onStart` runs when the first
- * request is about to be sent, with its wall-clock time.
+ * The child process: sends `GET baseUrl + paths[i % n]` at a fixed pace (open loop: a slow answer
+ * does not delay the next request), stops early at any input on stdin, waits for the requests in
+ * flight (each bounded by `timeoutMs`), and prints one row per request as JSON.
  */
-export function runLoad(
+const CHILD_SCRIPT = `
+  const { baseUrl, paths, ratePerSecond, durationMs, timeoutMs } = JSON.parse(process.argv[1]);
+  let stopped = false;
+  process.stdin.on('data', () => { stopped = true; });
+  process.stdin.on('end', () => { stopped = true; });
+  const rows = [];
+  const pending = [];
+  const origin = performance.timeOrigin;
+  const start = performance.now();
+  process.stderr.write('start ' + (origin + start) + '\\n');
+  const total = Math.round((ratePerSecond * durationMs) / 1000);
+  for (let i = 0; i < total && !stopped; i += 1) {
+    const wait = start + (i * 1000) / ratePerSecond - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (stopped) break;
+    const sent = performance.now();
+    pending.push(
+      fetch(baseUrl + paths[i % paths.length], { signal: AbortSignal.timeout(timeoutMs) })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          rows.push([i, origin + sent, performance.now() - sent, res.status, '']);
+        })
+        .catch((error) => {
+          const reason = error.name === 'TimeoutError' ? 'timeout' : String(error.cause?.code ?? error.message);
+          rows.push([i, origin + sent, performance.now() - sent, 0, reason]);
+        }),
+    );
+  }
+  await Promise.all(pending);
+  rows.sort((a, b) => a[0] - b[0]);
+  process.stdout.write(JSON.stringify(rows), () => process.exit(0));
+`;
+
+/**
+ * Sends requests at a fixed rate from a separate Node process, so that the client shares neither
+ * the server's event loop nor its CPU time slice, until `durationMs` passes or `stop()` is
+ * called. Samples are in the load driver's form: a 2xx answer is `ok`, another status `notOk`,
+ * a refused connection or a timeout is an error reaching the client (`threw`).
+ */
+export function startHttpLoad(
+  options: LoadOptions,
+  onStart?: (startedAtMs: number) => void,
+): LoadRun {
+  const settings = { timeoutMs: 5_000, ...options };
+  const child = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', CHILD_SCRIPT, JSON.stringify(settings)],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  const startedAtMs = Date.now();
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    stderr += text;
+    const match = /start ([\d.]+)/.exec(text);
+    if (match && onStart) onStart(Number(match[1]));
+  });
+  // The parent may stop the run after the child already ended: ignore a closed pipe.
+  child.stdin.on('error', () => undefined);
+  const finished = new Promise<DriverSample[]>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) {
+        reject(new Error(`load generator exited with ${code}: ${stderr.slice(-500)}`));
+        return;
+      }
+      const rows = JSON.parse(stdout) as Row[];
+      resolve(rows.map((row) => toSample(row, settings.paths)));
+    });
+  });
+  return {
+    startedAtMs,
+    stop: () => {
+      if (child.exitCode === null) child.stdin.end('stop\n');
+    },
+    finished,
+  };
+}
+
+/** Runs {@link startHttpLoad} to the end; one sample per request with its status. */
+export async function runLoad(
   options: LoadOptions,
   onStart?: (startedAtMs: number) => void,
 ): Promise<LoadSample[]> {
-  const script = `
-    const { baseUrl, paths, ratePerSecond, durationMs } = JSON.parse(process.argv[1]);
-    const samples = [];
-    const pending = [];
-    const origin = performance.timeOrigin;
-    const start = performance.now();
-    process.stderr.write('start ' + (origin + start) + '\\n');
-    const total = Math.round((ratePerSecond * durationMs) / 1000);
-    for (let i = 0; i < total; i += 1) {
-      const due = start + (i * 1000) / ratePerSecond;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const sent = performance.now();
-      pending.push(
-        fetch(baseUrl + paths[i % paths.length])
-          .then(async (res) => {
-            await res.arrayBuffer();
-            samples.push([origin + sent, performance.now() - sent, res.status]);
-          })
-          .catch(() => samples.push([origin + sent, performance.now() - sent, 0])),
-      );
-    }
-    await Promise.all(pending);
-    process.stdout.write(JSON.stringify(samples));
-  `;
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--input-type=module', '-e', script, JSON.stringify(options)],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      const match = /start ([\d.]+)/.exec(chunk.toString());
-      if (match && onStart) onStart(Number(match[1]));
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
-      const rows = JSON.parse(stdout) as [number, number, number][];
-      resolve(rows.map(([startedAtMs, latencyMs, status]) => ({ startedAtMs, latencyMs, status })));
-    });
-  });
+  const samples = await startHttpLoad(options, onStart).finished;
+  return samples.map((s) => ({
+    startedAtMs: s.startedAtMs,
+    latencyMs: s.latencyMs,
+    status: Number(s.detail) || 0,
+  }));
+}
+
+function toSample(
+  [index, startedAtMs, latencyMs, status, reason]: Row,
+  paths: readonly string[],
+): DriverSample {
+  const path = paths[index % paths.length] ?? '';
+  return {
+    index,
+    kind: `GET ${path}`,
+    key: path,
+    ok: status >= 200 && status < 300,
+    detail: status === 0 ? reason : String(status),
+    startedAtMs,
+    latencyMs,
+    threw: status === 0,
+    hung: false,
+  };
 }

@@ -1,10 +1,10 @@
 import {
   createStandaloneCache,
-  parseRedisUrl,
   type CacheService,
   type RedisService,
 } from '../../src/cache/index.js';
 import { startCacheService } from '../support/cache-service.fixture.js';
+import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';
 import { sleep } from '../support/wait-for.js';
 
@@ -301,7 +301,7 @@ describe('CacheService outside Nest', () => {
   it('works when built with createStandaloneCache, and closes', async () => {
     const server = await RedisServer.start();
     const standalone = await createStandaloneCache({
-      connection: parseRedisUrl(server.url),
+      connection: await productConnection(server.url, 'standalone'),
       keyPrefix: 'standalone',
     });
     try {

@@ -4,6 +4,7 @@ import { hashSlot, queueNameFor, type RedisService } from '../../src/cache/index
 import { ClusterTopology } from '../support/cluster-topology.js';
 import { patternsContract, type PatternsTarget } from '../support/patterns.contract.js';
 import { redisServiceContract } from '../support/redis-service.contract.js';
+import { aclMode } from '../support/acl-mode.js';
 import { startRedisService } from '../support/redis-service.fixture.js';
 import { createTestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait-for.js';
@@ -65,7 +66,8 @@ describe('RedisService on a Redis Cluster (3 masters, 3 replicas)', () => {
       commandTimeout: undefined,
     }) as Cluster;
     const name = queueNameFor('emails', redis.mode);
-    const queue = new Queue(name, { connection: queueClient });
+    // As QueueService does: an ACL user may not run BullMQ's INFO version check.
+    const queue = new Queue(name, { connection: queueClient, skipVersionCheck: aclMode });
     const processed: number[] = [];
     const worker = new Worker<{ n: number }>(
       name,
@@ -73,9 +75,9 @@ describe('RedisService on a Redis Cluster (3 masters, 3 replicas)', () => {
         processed.push(job.data.n);
         return Promise.resolve(job.data.n * 2);
       },
-      { connection: workerClient },
+      { connection: workerClient, skipVersionCheck: aclMode },
     );
-    const untagged = new Queue('emails', { connection: queueClient });
+    const untagged = new Queue('emails', { connection: queueClient, skipVersionCheck: aclMode });
     try {
       await queue.addBulk(Array.from({ length: 20 }, (_, n) => ({ name: 'send', data: { n } })));
       await waitFor(() => processed.length === 20, { what: '20 jobs processed' });

@@ -8,8 +8,8 @@ import {
   RedisService,
   SessionService,
   SessionStoreUnavailableError,
-  parseRedisUrl,
 } from '../../src/cache/index.js';
+import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';
 import { sleep } from '../support/wait-for.js';
@@ -114,7 +114,10 @@ describe('counters, cache warming and the session store against a real redis-ser
     class CatalogueModule {}
     const moduleRef = await Test.createTestingModule({
       imports: [
-        CacheModule.forRoot({ connection: parseRedisUrl(server.url), keyPrefix: 'warmstart' }),
+        CacheModule.forRoot({
+          connection: await productConnection(server.url, 'warmstart'),
+          keyPrefix: 'warmstart',
+        }),
         CatalogueModule,
       ],
     }).compile();

@@ -7,8 +7,8 @@ import {
   CacheService,
   Cacheable,
   RedisService,
-  parseRedisUrl,
 } from '../../src/cache/index.js';
+import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';
 import { sleep, waitFor } from '../support/wait-for.js';
 
@@ -97,7 +97,12 @@ describe('@Cacheable / @CacheEvict / @CachePut on an injectable service', () => 
   beforeAll(async () => {
     server = await RedisServer.start();
     moduleRef = await Test.createTestingModule({
-      imports: [CacheModule.forRoot({ connection: parseRedisUrl(server.url), keyPrefix: 'svc' })],
+      imports: [
+        CacheModule.forRoot({
+          connection: await productConnection(server.url, 'svc'),
+          keyPrefix: 'svc',
+        }),
+      ],
       providers: [CatalogService, CatalogConsumer],
     }).compile();
     moduleRef.useLogger(false);

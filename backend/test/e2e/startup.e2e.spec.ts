@@ -1,5 +1,6 @@
 import { freePort } from '../support/free-port.js';
 import { spawnBackend } from '../support/backend-process.js';
+import { productEnv } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';
 import { createTestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait-for.js';
@@ -25,7 +26,7 @@ describe('startup', () => {
         ['without Redis', `redis://127.0.0.1:${await freePort()}`],
       ] as const) {
         const port = await freePort();
-        const backend = spawnBackend({ PORT: String(port), REDIS_URL: redisUrl });
+        const backend = spawnBackend(await productEnv({ PORT: String(port), REDIS_URL: redisUrl }));
         try {
           const ms = await firstAnswerMs(`http://127.0.0.1:${port}/`, 10_000);
           process.stdout.write(`[startup] ${label}: first 200 after ${ms} ms\n`);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { QueueService } from '../../src/queue/index.js';
 import { spawnBackend, type SpawnedBackend } from '../support/backend-process.js';
+import { productEnv } from '../support/product-user.js';
 import { freePort } from '../support/free-port.js';
 import { RedisServer } from '../support/redis-server.js';
 import { createTestApp } from '../support/test-app.js';
@@ -43,19 +44,28 @@ describe('the built backend as a process', () => {
 
   it('SIGTERM under 200 req/s: no failed in-flight request, exit 0, Redis QUIT after the last response', async () => {
     const monitorLines: string[] = [];
-    const monitor = spawn('redis-cli', ['-h', '127.0.0.1', '-p', String(server.port), 'MONITOR']);
+    const monitor = spawn('redis-cli', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(server.port),
+      ...server.authCliArgs(),
+      'MONITOR',
+    ]);
     monitor.stdout.on('data', (chunk: Buffer) =>
       monitorLines.push(...chunk.toString().split('\n')),
     );
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const backend = spawnBackend({
-      PORT: String(port),
-      REDIS_URL: server.url,
-      CACHE_KEY_PREFIX: 'sigterm',
-      SHUTDOWN_GRACE_MS: String(GRACE_MS),
-      DEMO_DB_LATENCY_MS: '20',
-    });
+    const backend = spawnBackend(
+      await productEnv({
+        PORT: String(port),
+        REDIS_URL: server.url,
+        CACHE_KEY_PREFIX: 'sigterm',
+        SHUTDOWN_GRACE_MS: String(GRACE_MS),
+        DEMO_DB_LATENCY_MS: '20',
+      }),
+    );
     try {
       await waitUntilServing(baseUrl, backend);
 
@@ -167,12 +177,14 @@ describe('the built backend as a process', () => {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const env = { QUEUE_LOCK_DURATION_MS: '2000' };
-    const first = spawnBackend({
-      PORT: String(port),
-      REDIS_URL: server.url,
-      CACHE_KEY_PREFIX: 'worker-kill',
-      ...env,
-    });
+    const first = spawnBackend(
+      await productEnv({
+        PORT: String(port),
+        REDIS_URL: server.url,
+        CACHE_KEY_PREFIX: 'worker-kill',
+        ...env,
+      }),
+    );
     try {
       await waitUntilServing(baseUrl, first);
       const response = await fetch(`${baseUrl}/jobs/post-publishing`, {

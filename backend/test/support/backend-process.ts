@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
+import { productEnv } from './product-user.js';
 import { sleep } from './wait-for.js';
 
 const execFileAsync = promisify(execFile);
@@ -53,7 +54,12 @@ export async function startBackendProcess(
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [build.mainPath], {
     cwd: dirname(build.mainPath),
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env, PORT: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      ...(await productEnv(env)),
+      PORT: String(port),
+    },
     stdio: 'ignore',
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -99,7 +105,8 @@ export interface SpawnedBackend {
 
 /**
  * Spawns `node <mainPath>` with `env` added to a clean environment, from a folder without
- * `.env`, without waiting for it to listen.
+ * `.env`, without waiting for it to listen. In an ACL run, pass `env` through `productEnv` first
+ * to log in as a product user.
  */
 export function spawnBackend(env: Record<string, string>, mainPath = BACKEND_MAIN): SpawnedBackend {
   const child = spawn(process.execPath, [mainPath], {

@@ -12,10 +12,10 @@ import {
   CacheModule,
   CacheService,
   RedisService,
-  parseRedisUrl,
   type CacheModuleOptions,
 } from '../../src/cache/index.js';
 import type { HttpAdapterName } from '../../src/config/index.js';
+import { productConnection } from './product-user.js';
 import { waitFor } from './wait-for.js';
 
 /** A small Nest app of the cache module and the given controllers, on Express or Fastify. */
@@ -39,14 +39,10 @@ export async function startCacheTestApp(options: {
   /** Receives the app's log lines (default: none are written). */
   logger?: LoggerService;
 }): Promise<CacheTestApp> {
+  const keyPrefix = options.cacheOptions?.keyPrefix ?? `t${Math.random().toString(36).slice(2, 8)}`;
+  const connection = await productConnection(options.redisUrl, keyPrefix);
   @Module({
-    imports: [
-      CacheModule.forRoot({
-        connection: parseRedisUrl(options.redisUrl),
-        keyPrefix: `t${Math.random().toString(36).slice(2, 8)}`,
-        ...options.cacheOptions,
-      }),
-    ],
+    imports: [CacheModule.forRoot({ ...options.cacheOptions, connection, keyPrefix })],
     controllers: options.controllers,
     providers: options.providers ?? [],
   })

@@ -64,6 +64,7 @@ export class ClusterTopology {
           '--cluster-replicas',
           '1',
           '--cluster-yes',
+          ...(nodes[0]?.authCliArgs() ?? []),
         ],
         { timeout: 30_000 },
       );

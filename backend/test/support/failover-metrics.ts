@@ -85,9 +85,13 @@ export class CommandWatch {
     keyPrefix: string,
     nodePorts: readonly number[],
   ): Promise<CommandWatch> {
-    const monitor = spawn('redis-cli', ['-h', '127.0.0.1', '-p', String(server.port), 'MONITOR'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const monitor = spawn(
+      'redis-cli',
+      ['-h', '127.0.0.1', '-p', String(server.port), ...server.authCliArgs(), 'MONITOR'],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     monitor.on('error', () => undefined);
     const watch = new CommandWatch(monitor);
     const head = `"${keyPrefix}:`;

@@ -4,6 +4,14 @@ import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import {
+  ACL_SERVER_ARGS,
+  ADMIN_CLI_ARGS,
+  aclMode,
+  productAclRules,
+  productCredentials,
+  type ProductCredentials,
+} from './acl-mode.js';
 import { freePort } from './free-port.js';
 
 const execFileAsync = promisify(execFile);
@@ -30,6 +38,34 @@ export interface RedisServerOptions {
   configFile?: string;
 }
 
+/** Servers of this test file that enforce the ACL run's users. */
+const aclServers = new Set<RedisServer>();
+/** `ACL SETUSER` commands of the product users granted so far; replayed when a server starts. */
+const productUsers = new Map<string, string[]>();
+
+/**
+ * Creates (on every ACL-enforcing server of this test file, now and when one starts later) the
+ * product user of key prefix `prefix` with the README's rules, and returns its credentials.
+ * Outside an ACL run, returns `undefined`: the product connects as the default user.
+ */
+export async function grantProductUser(prefix: string): Promise<ProductCredentials | undefined> {
+  if (!aclMode) return undefined;
+  const credentials = productCredentials(prefix);
+  const command = [
+    'ACL',
+    'SETUSER',
+    credentials.username,
+    'on',
+    `>${credentials.password}`,
+    ...productAclRules(prefix),
+  ];
+  productUsers.set(credentials.username, command);
+  await Promise.all(
+    [...aclServers].filter((s) => s.running && !s.isPaused).map((s) => s.cli(...command)),
+  );
+  return credentials;
+}
+
 /**
  * A `redis-server` process that a test owns: on a free port, in a temporary folder, never the
  * shared instance on 6379. It can be killed, paused, resumed and restarted on the same port.
@@ -37,12 +73,19 @@ export interface RedisServerOptions {
 export class RedisServer {
   private process: ChildProcess | null = null;
   private paused = false;
+  /** Whether this server enforces the ACL run's users (see `acl-mode.ts`). */
+  private readonly acl: boolean;
 
   private constructor(
     readonly port: number,
     readonly dir: string,
     private readonly options: RedisServerOptions,
-  ) {}
+  ) {
+    // A test that sets up users of its own, and a Sentinel (which holds no data), are left as
+    // they ask.
+    const args = options.args ?? [];
+    this.acl = aclMode && !args.includes('--user') && !args.includes('--sentinel');
+  }
 
   /** Starts a server and waits until it answers PING. */
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
@@ -66,19 +109,16 @@ export class RedisServer {
     return this.process !== null;
   }
 
+  /** Stopped with {@link pause} and not yet resumed. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** Runs a `redis-cli` command against this server and returns its trimmed output. */
   async cli(...command: string[]): Promise<string> {
     const { stdout } = await execFileAsync(
       'redis-cli',
-      [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(this.port),
-        ...this.tlsCliArgs(),
-        ...(this.options.cliArgs ?? []),
-        ...command,
-      ],
+      ['-h', '127.0.0.1', '-p', String(this.port), ...this.authCliArgs(), ...command],
       { timeout: 10_000, maxBuffer: 64 * 1024 * 1024 },
     );
     return stdout.trim();
@@ -93,14 +133,7 @@ export class RedisServer {
     const input = commands.map((args) => args.map(quoteCliArg).join(' ')).join('\n') + '\n';
     const child = spawn(
       'redis-cli',
-      [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(this.port),
-        ...this.tlsCliArgs(),
-        ...(this.options.cliArgs ?? []),
-      ],
+      ['-h', '127.0.0.1', '-p', String(this.port), ...this.authCliArgs()],
       { stdio: ['pipe', 'pipe', 'ignore'] },
     );
     let output = '';
@@ -166,13 +199,19 @@ export class RedisServer {
 
   /** Stops the server (SIGKILL; nothing is kept on disk) and removes its folder. */
   async stop(): Promise<void> {
+    aclServers.delete(this);
     await this.kill();
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  private tlsCliArgs(): string[] {
+  /** TLS and login arguments of `redis-cli` for this server. */
+  authCliArgs(): string[] {
     const tls = this.options.tls;
-    return tls ? ['--tls', '--cacert', tls.caFile, '--sni', 'localhost'] : [];
+    return [
+      ...(tls ? ['--tls', '--cacert', tls.caFile, '--sni', 'localhost'] : []),
+      ...(this.acl ? ADMIN_CLI_ARGS : []),
+      ...(this.options.cliArgs ?? []),
+    ];
   }
 
   private portArgs(): string[] {
@@ -212,6 +251,7 @@ export class RedisServer {
       'warning',
       '--logfile',
       join(this.dir, 'redis.log'),
+      ...(this.acl ? ACL_SERVER_ARGS : []),
       ...(this.options.args ?? []),
     ];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
@@ -222,6 +262,10 @@ export class RedisServer {
     });
     if (this.options.skipReadyCheck) await this.waitUntilListening();
     else await this.waitUntilReady();
+    if (this.acl) {
+      aclServers.add(this);
+      if (productUsers.size > 0) await this.cliBatch([...productUsers.values()]);
+    }
   }
 
   /** Waits until the port accepts TCP connections (for servers no PING can check). */

@@ -2,10 +2,10 @@ import { Test } from '@nestjs/testing';
 import {
   CacheModule,
   RedisService,
-  parseRedisUrl,
   type CacheModuleOptions,
   type RedisConnectionOptions,
 } from '../../src/cache/index.js';
+import { productConnection } from './product-user.js';
 import { waitFor } from './wait-for.js';
 
 /**
@@ -22,12 +22,13 @@ export async function startRedisService(
   get: <T>(type: new (...args: never[]) => T) => T;
   close: () => Promise<void>;
 }> {
+  const keyPrefix = options.keyPrefix ?? `t${Math.random().toString(36).slice(2, 8)}`;
   const moduleRef = await Test.createTestingModule({
     imports: [
       CacheModule.forRoot({
-        connection: typeof target === 'string' ? parseRedisUrl(target) : target,
-        keyPrefix: `t${Math.random().toString(36).slice(2, 8)}`,
         ...options,
+        connection: await productConnection(target, keyPrefix),
+        keyPrefix,
       }),
     ],
   }).compile();

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SentinelConnection } from '../../src/cache/index.js';
+import { ADMIN_PASSWORD, ADMIN_USER, aclMode } from './acl-mode.js';
 import { freePort } from './free-port.js';
 import { RedisServer } from './redis-server.js';
 import { waitFor } from './wait-for.js';
@@ -54,6 +55,13 @@ export class SentinelTopology {
             `sentinel down-after-milliseconds ${masterName} ${options.downAfterMs ?? 2_000}`,
             `sentinel failover-timeout ${masterName} ${options.failoverTimeoutMs ?? 5_000}`,
             `sentinel parallel-syncs ${masterName} 1`,
+            // In an ACL run the data nodes' default user is off: Sentinel logs in as the admin.
+            ...(aclMode
+              ? [
+                  `sentinel auth-user ${masterName} ${ADMIN_USER}`,
+                  `sentinel auth-pass ${masterName} ${ADMIN_PASSWORD}`,
+                ]
+              : []),
             '',
           ].join('\n'),
         );

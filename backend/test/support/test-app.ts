@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.factory.js';
 import { RedisService } from '../../src/cache/index.js';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { freePort } from './free-port.js';
+import { productEnv } from './product-user.js';
 import type { RedisServer } from './redis-server.js';
 
 /** A started backend under test. */
@@ -43,14 +44,14 @@ export class TestAppBuilder {
 
   async start(): Promise<TestApp> {
     const redisUrl = this.redisUrl ?? `redis://127.0.0.1:${await freePort()}`;
-    const env = {
+    const env = await productEnv({
       NODE_ENV: 'test',
       REDIS_URL: redisUrl,
       CACHE_KEY_PREFIX: `t${Math.random().toString(36).slice(2, 8)}`,
       DEMO_DB_LATENCY_MS: '20',
       SHUTDOWN_GRACE_MS: '0',
       ...this.env,
-    };
+    });
     const app = await createApp({ env, adapter: this.adapter, readEnvFile: false, logger: false });
     await app.listen(0, '127.0.0.1');
     const server = app.getHttpServer() as { address(): { port: number } };

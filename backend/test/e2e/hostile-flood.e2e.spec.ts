@@ -1,8 +1,8 @@
-import { Agent, request as httpRequest } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../support/cache-test-app.js';
+import { runClosedLoop } from '../support/load-generator.js';
 import { RedisServer } from '../support/redis-server.js';
 import { HostileController } from './fixtures/hostile.controller.js';
 
@@ -38,41 +38,24 @@ describe.each(adapters)('Cache-busting flood on %s', (adapter) => {
   });
 
   it('keeps keys within the query allow-list and heap growth under 50 MB', async () => {
-    const { port } = new URL(t.baseUrl);
-    const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const get = (path: string) =>
-      new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
-          res.resume();
-          res.once('end', () => resolve(res.statusCode ?? 0));
-        });
-        req.once('error', reject);
-        req.end();
-      });
     // Warm up: routes, connections and JIT, so the heap measure is about the flood.
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, (_, i) => get(`/hostile/list?page=${i % PAGES}`)),
-    );
+    await runClosedLoop({
+      baseUrl: t.baseUrl,
+      requests: 2 * CONCURRENCY,
+      concurrency: CONCURRENCY,
+      pathSource: `(i) => '/hostile/list?page=' + (i % ${PAGES})`,
+    });
     collectGarbage();
     const heapBeforeBytes = process.memoryUsage().heapUsed;
-    const startedMs = Date.now();
-    let next = 0;
-    let ok = 0;
-    let failed = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < REQUESTS) {
-          const i = next++;
-          const status = await get(
-            `/hostile/list?page=${i % PAGES}&bust=${i}-${Math.random()}`,
-          ).catch(() => 0);
-          if (status === 200) ok += 1;
-          else failed += 1;
-        }
-      }),
-    );
-    const elapsedMs = Date.now() - startedMs;
-    agent.destroy();
+    // Every request carries a query value never seen before.
+    const { byStatus, elapsedMs } = await runClosedLoop({
+      baseUrl: t.baseUrl,
+      requests: REQUESTS,
+      concurrency: CONCURRENCY,
+      pathSource: `(i) => '/hostile/list?page=' + (i % ${PAGES}) + '&bust=' + i + '-' + Math.random()`,
+    });
+    const ok = byStatus['200'] ?? 0;
+    const failed = REQUESTS - ok;
     collectGarbage();
     const heapGrowthMb = (process.memoryUsage().heapUsed - heapBeforeBytes) / 1_048_576;
     const keys = await t.storedHttpKeys('/hostile/list');

@@ -141,3 +141,78 @@ function toSample(
     hung: false,
   };
 }
+
+/** Options of {@link runClosedLoop}. */
+export interface ClosedLoopOptions {
+  baseUrl: string;
+  /** Requests to send in all. */
+  requests: number;
+  /** Requests in flight at once, on as many keep-alive connections. */
+  concurrency: number;
+  /**
+   * Source of a function from the request's number to its path, evaluated in the child, e.g.
+   * `'(i) => "/list?page=" + (i % 5)'`.
+   */
+  pathSource: string;
+}
+
+/** What a closed-loop run did. */
+export interface ClosedLoopResult {
+  /** Requests answered, by HTTP status (`0`: failed at the network level). */
+  byStatus: Record<string, number>;
+  elapsedMs: number;
+}
+
+/**
+ * Sends `requests` GETs from a separate Node process with `concurrency` of them in flight at
+ * all times (a new one as soon as one is answered), over keep-alive connections, so that a
+ * flood measures the server rather than a client sharing its process.
+ */
+export function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedLoopResult> {
+  const script = `
+    import { Agent, request } from 'node:http';
+    const { baseUrl, requests, concurrency, pathSource } = JSON.parse(process.argv[1]);
+    const pathOf = (0, eval)(pathSource);
+    const { hostname, port } = new URL(baseUrl);
+    const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+    const byStatus = {};
+    const get = (path) =>
+      new Promise((resolve) => {
+        const req = request({ host: hostname, port, path, agent }, (res) => {
+          res.resume();
+          res.once('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.once('error', () => resolve(0));
+        req.end();
+      });
+    let next = 0;
+    const startedAt = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < requests) {
+          const status = await get(pathOf(next++));
+          byStatus[status] = (byStatus[status] ?? 0) + 1;
+        }
+      }),
+    );
+    const elapsedMs = performance.now() - startedAt;
+    agent.destroy();
+    process.stdout.write(JSON.stringify({ byStatus, elapsedMs }), () => process.exit(0));
+  `;
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', script, JSON.stringify(options)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`closed-loop client exited with ${code}: ${stderr}`));
+      else resolve(JSON.parse(stdout) as ClosedLoopResult);
+    });
+  });
+}

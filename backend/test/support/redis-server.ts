@@ -81,10 +81,14 @@ export class RedisServer {
     readonly dir: string,
     private readonly options: RedisServerOptions,
   ) {
-    // A test that sets up users of its own, and a Sentinel (which holds no data), are left as
-    // they ask.
+    // A test that sets up users of its own, a Sentinel (which holds no data) and a server the
+    // harness cannot talk to (a TLS server with a certificate it refuses) are left as they ask.
     const args = options.args ?? [];
-    this.acl = aclMode && !args.includes('--user') && !args.includes('--sentinel');
+    this.acl =
+      aclMode &&
+      !options.skipReadyCheck &&
+      !args.includes('--user') &&
+      !args.includes('--sentinel');
   }
 
   /** Starts a server and waits until it answers PING. */

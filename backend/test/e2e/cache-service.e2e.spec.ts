@@ -278,6 +278,29 @@ describe('CacheService across processes sharing one Redis', () => {
     }
   });
 
+  it('a hung Redis costs a call one command timeout: no lock, no write after the failed read', async () => {
+    const local = await RedisServer.start();
+    const node = await startCacheService(local.url, { commandTimeoutMs: 200 });
+    try {
+      local.pause();
+      let calls = 0;
+      const startedAt = Date.now();
+      expect(await node.cache.getOrSet('hung', () => ++calls, { tags: ['t'] })).toBe(1);
+      const tookMs = Date.now() - startedAt;
+      local.resume();
+      process.stdout.write(`getOrSet with Redis hung (200 ms command timeout): ${tookMs} ms\n`);
+      expect(calls).toBe(1);
+      expect(tookMs).toBeGreaterThanOrEqual(190);
+      expect(tookMs).toBeLessThan(400);
+      const prefix = node.redis.namespace.prefix;
+      expect(await local.cli('EXISTS', `${prefix}:hung`, `${prefix}:__lock:hung`)).toBe('0');
+    } finally {
+      local.resume();
+      await node.close();
+      await local.stop();
+    }
+  });
+
   it('falls back to the loader at once when Redis is down, and never throws for it', async () => {
     const local = await RedisServer.start();
     const node = await startCacheService(local.url);

@@ -72,7 +72,9 @@ export class CacheService {
    * Concurrent misses on one key share one loader call in this process; across processes the
    * per-key lock makes one of them load while the others wait (at most `lockWaitMs`) for the
    * value. A stale entry is served while one caller refreshes it (`staleWhileRevalidateSeconds`)
-   * or when the loader fails (`graceSeconds`).
+   * or when the loader fails (`graceSeconds`). When the read itself fails (Redis, or the
+   * Cluster shard of `key`, down or slow), the caller goes straight to the loader, without the
+   * lock and without storing: a call waits for at most one command timeout.
    *
    * @throws whatever `loader` throws (when no stale value may be served instead)
    */
@@ -83,7 +85,12 @@ export class CacheService {
   ): Promise<T> {
     const name = options.name ?? DEFAULT_STATS_NAME;
     const nowMs = Date.now();
-    const entry = await this.store.read<T>(key);
+    const found = await this.store.lookup<T>(key);
+    if (found.failed) {
+      this.counters.count(name, 'misses');
+      return this.load(key, loader, options, 'local');
+    }
+    const entry = found.entry;
     if (entry && isFresh(entry, nowMs)) {
       this.counters.count(name, 'hits');
       return entry.value;
@@ -171,12 +178,21 @@ export class CacheService {
 
   // ---- loading --------------------------------------------------------------------------------
 
+  /**
+   * Runs the loader once for the concurrent callers of this process: through the cross-process
+   * lock and the store (`shared`), or, when Redis just failed, here alone (`local`).
+   */
   private async load<T>(
     key: string,
     loader: () => Promise<T> | T,
     options: GetOrSetOptions<T>,
+    where: 'shared' | 'local' = 'shared',
   ): Promise<T> {
-    const flight = this.flights.run(key, () => this.loadOnce(key, loader, options, true));
+    const flight = this.flights.run(key, () =>
+      where === 'shared'
+        ? this.loadOnce(key, loader, options, true)
+        : this.loadLocally(loader, options),
+    );
     const outcome = await flight.promise;
     if (flight.joined && !outcome.shareable) {
       return (await this.callLoader(loader, options.name ?? DEFAULT_STATS_NAME)).value;
@@ -207,6 +223,15 @@ export class CacheService {
       useLock: options.lock ?? this.options.lock,
       waitForHolder,
     });
+  }
+
+  /** Runs the loader without Redis; its value is shared only if it may be cached. */
+  private async loadLocally<T>(
+    loader: () => Promise<T> | T,
+    options: GetOrSetOptions<T>,
+  ): Promise<LoadOutcome> {
+    const { value } = await this.callLoader(loader, options.name ?? DEFAULT_STATS_NAME);
+    return { value, shareable: !options.cacheIf || options.cacheIf(value) };
   }
 
   private async loadAndStore<T>(

@@ -22,6 +22,8 @@ const UNLINK_CHUNK = 500;
 export interface CacheEntryStore {
   /** The entry at `key`, or `null` (miss, undecodable, or Redis failed). */
   read<T>(key: string): Promise<CacheEntry<T> | null>;
+  /** Like `read`, and tells a miss from a read that failed (Redis down, slow or refusing). */
+  lookup<T>(key: string): Promise<StoreLookup<T>>;
   /**
    * Stores serialised entry text for `ttlMs` under `tags`. With `tagVersions` (from
    * `readTagVersions` before the load), the write is refused if a tag was invalidated since.
@@ -43,6 +45,9 @@ export interface CacheEntryStore {
   invalidateTags(tags: readonly string[]): Promise<number>;
 }
 
+/** What {@link CacheEntryStore.lookup} found: an entry or a miss, or that Redis failed. */
+export type StoreLookup<T> = { failed: false; entry: CacheEntry<T> | null } | { failed: true };
+
 /** Entries in Redis through `RedisService` (namespaced, bounded, breaker-guarded). */
 export class RedisEntryStore implements CacheEntryStore {
   constructor(
@@ -54,17 +59,22 @@ export class RedisEntryStore implements CacheEntryStore {
   }
 
   async read<T>(key: string): Promise<CacheEntry<T> | null> {
+    const found = await this.lookup<T>(key);
+    return found.failed ? null : found.entry;
+  }
+
+  async lookup<T>(key: string): Promise<StoreLookup<T>> {
     const redisKey = this.redis.namespace.toRedisKey(key);
     let text: string | null;
     try {
       text = await this.redis.execute({ operation: 'cache.get', key }, (c) => c.get(redisKey));
     } catch {
-      return null;
+      return { failed: true };
     }
-    if (text === null) return null;
+    if (text === null) return { failed: false, entry: null };
     const entry = decodeEntry<T>(text);
     if (entry === null) void this.delete([key]);
-    return entry;
+    return { failed: false, entry };
   }
 
   async write(

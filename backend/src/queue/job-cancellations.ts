@@ -9,21 +9,40 @@ const RETRY_FOR_MS = 120_000;
 const RETRY_EVERY_MS = 250;
 /** How long a worker keeps asking whether a job is cancelled while Redis is away, in ms. */
 const CHECK_FOR_MS = 10_000;
+/**
+ * After the queue Redis comes back, how long a job added before the outage waits for its
+ * producer's mark (written within one retry of the producer's reconnection), in milliseconds.
+ */
+export const MARK_SETTLE_MS = 1_500;
 
 /**
  * Makes "an add that failed never runs" hold. An add that timed out may still reach Redis
  * later (it was already on the wire). So the producer writes a cancellation mark for that job
  * id at once, on the same connection: Redis applies commands of one connection in order, so
  * the mark lands right after a late add. When the connection was lost instead, the mark is
- * retried until written. Workers check the mark before running a job.
+ * retried until written, at once when the connection is back. Workers check the mark before
+ * running a job; a job added before an outage and taken in the moments after it waits until
+ * the producers have had time to write their marks.
  */
 export class JobCancellations {
-  private readonly pending = new Set<string>();
+  /** Marks not yet written, with the write that retries them. */
+  private readonly pending = new Map<string, () => Promise<unknown> | undefined>();
+  /** When the queue Redis last came back after the connection was lost (epoch ms), or 0. */
+  private reconnectedAtMs = 0;
 
   constructor(
     private readonly connections: QueueConnections,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    let connectedBefore = false;
+    connections.producer?.on('ready', () => {
+      if (connectedBefore) {
+        this.reconnectedAtMs = Date.now();
+        this.flushPending();
+      }
+      connectedBefore = true;
+    });
+  }
 
   /** The Redis key of the mark (in the queue's key space, so a Cluster keeps it on its slot). */
   markKey(queue: string, jobId: string): string {
@@ -37,13 +56,26 @@ export class JobCancellations {
     const first = write();
     if (!first) return;
     first.catch(() => {
-      this.pending.add(key);
+      this.pending.set(key, write);
       void this.retry(key, write);
     });
   }
 
-  /** Whether the job was cancelled by its producer. Retries while Redis is away, then throws. */
-  async isCancelled(queue: string, jobId: string): Promise<boolean> {
+  /**
+   * Whether the job was cancelled by its producer. A job added (`addedAtMs`, the producer's
+   * clock) before the queue Redis last came back, and taken within {@link MARK_SETTLE_MS} of
+   * that, is asked about again once that time has passed: its producer may not have written
+   * its mark yet. Retries while Redis is away, then throws.
+   */
+  async isCancelled(queue: string, jobId: string, addedAtMs = Date.now()): Promise<boolean> {
+    if (await this.readMark(queue, jobId)) return true;
+    const settledAtMs = this.reconnectedAtMs + MARK_SETTLE_MS;
+    if (addedAtMs >= this.reconnectedAtMs || Date.now() >= settledAtMs) return false;
+    await sleep(settledAtMs - Date.now());
+    return this.readMark(queue, jobId);
+  }
+
+  private async readMark(queue: string, jobId: string): Promise<boolean> {
     const key = this.markKey(queue, jobId);
     const deadline = Date.now() + CHECK_FOR_MS;
     for (;;) {
@@ -63,10 +95,22 @@ export class JobCancellations {
     return this.pending.size;
   }
 
+  /** One more attempt at every pending mark, as soon as the connection is back. */
+  private flushPending(): void {
+    for (const [key, write] of this.pending) {
+      write()?.then(
+        () => this.pending.delete(key),
+        () => undefined,
+      );
+    }
+  }
+
   private async retry(key: string, write: () => Promise<unknown> | undefined): Promise<void> {
     const deadline = Date.now() + RETRY_FOR_MS;
     while (Date.now() < deadline) {
       await sleep(RETRY_EVERY_MS);
+      // Written meanwhile by a flush at reconnection.
+      if (!this.pending.has(key)) return;
       try {
         await write();
         this.pending.delete(key);

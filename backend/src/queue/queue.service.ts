@@ -288,7 +288,7 @@ export class QueueService implements OnModuleInit {
 
   private async run(name: QueueName, handler: JobHandler, job: Job): Promise<unknown> {
     const id = job.id ?? '';
-    if (await this.cancellations.isCancelled(name, id)) return { cancelled: true };
+    if (await this.cancellations.isCancelled(name, id, job.timestamp)) return { cancelled: true };
     return handler.process(job);
   }
 

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { JobNotEnqueuedError, QueueService, QUEUE_NAMES } from '../../src/queue/index.js';
 import { aclMode } from '../support/acl-mode.js';
+import { startedWorker } from '../support/queue-workers.js';
 import { RedisServer } from '../support/redis-server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { sleep, waitFor } from '../support/wait-for.js';
@@ -67,7 +68,7 @@ describe('QueueModule on the shared connection', () => {
     const ran: string[] = [];
     const outcomes = new Map<string, unknown>();
     for (const name of QUEUE_NAMES) {
-      queues.getWorker(name)?.on('completed', (job: Job, result: unknown) => {
+      (await startedWorker(queues, name)).on('completed', (job: Job, result: unknown) => {
         outcomes.set(job.id ?? '', result);
         if (!(result as { cancelled?: boolean } | null)?.cancelled) ran.push(job.id ?? '');
       });

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import { QueueService, QUEUE_NAMES } from '../../src/queue/index.js';
+import { startedWorker } from '../support/queue-workers.js';
 import { RedisServer } from '../support/redis-server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { sleep, waitFor } from '../support/wait-for.js';
@@ -49,7 +50,7 @@ describe.each(RESTARTS)(
       const ran = new Map<string, number>();
       const cancelled = new Set<string>();
       for (const name of QUEUE_NAMES) {
-        queues.getWorker(name)?.on('completed', (job: Job, result: unknown) => {
+        (await startedWorker(queues, name)).on('completed', (job: Job, result: unknown) => {
           const id = job.id ?? '';
           if ((result as { cancelled?: boolean } | null)?.cancelled) cancelled.add(id);
           else if (!ran.has(id)) ran.set(id, Date.now());

@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq';
 import { QueueService, QUEUE_NAMES } from '../../src/queue/index.js';
+import { startedWorker } from '../support/queue-workers.js';
 import { RedisServer } from '../support/redis-server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { sleep, waitFor } from '../support/wait-for.js';
@@ -49,7 +50,7 @@ describe('workers on the shared client, with the cache command timeout set', () 
       const queues = app.app.get(QueueService);
       const errors: Error[] = [];
       for (const name of QUEUE_NAMES) {
-        queues.getWorker(name)?.on('error', (error) => errors.push(error));
+        (await startedWorker(queues, name)).on('error', (error) => errors.push(error));
       }
       await sleep(IDLE_MS);
       const { id } = await queues.add('analytics-refresh', { workMs: 1 });

@@ -5,6 +5,13 @@ import type { RedisAuthOptions } from './redis-connection.options.js';
 /** The raw client: one server (standalone or through Sentinel) or a Cluster. */
 export type RedisClient = Redis | Cluster;
 
+/**
+ * Longest pause between reconnection attempts through Sentinel, in milliseconds. The
+ * announcement of a new master reaches only a connected client, so a client that lost a dead
+ * master learns of its replacement at its next attempt: it asks the Sentinels often.
+ */
+export const SENTINEL_RECONNECT_MAX_DELAY_MS = 250;
+
 /** Exponential back-off with jitter, capped, for reconnection attempts. */
 export function reconnectDelayMs(attempt: number, maxDelayMs: number): number {
   const base = Math.min(maxDelayMs, 50 * 2 ** Math.min(attempt, 10));
@@ -79,7 +86,11 @@ export function createRedisClient(
         name: connection.name,
         db: connection.db ?? 0,
         role: 'master',
-        retryStrategy,
+        retryStrategy: (attempt: number) =>
+          reconnectDelayMs(
+            attempt,
+            Math.min(options.reconnectMaxDelayMs, SENTINEL_RECONNECT_MAX_DELAY_MS),
+          ),
         sentinelRetryStrategy: retryStrategy,
         sentinelCommandTimeout: options.commandTimeoutMs,
         failoverDetector: true,

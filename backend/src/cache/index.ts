@@ -23,6 +23,7 @@ export type {
   RedisCallOutcome,
 } from './connection/bounded-executor.js';
 export { createRedisClient, type RedisClient } from './connection/redis-client.factory.js';
+export { readServerInfo, type ServerInfo } from './connection/server-info.js';
 export {
   RedisHealthIndicator,
   type RedisHealthCheckOptions,

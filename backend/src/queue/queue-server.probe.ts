@@ -1,4 +1,4 @@
-import { parseRedisInfo, type RedisClient } from '../cache/index.js';
+import { parseRedisInfo, readServerInfo, type RedisClient } from '../cache/index.js';
 
 /** What the queue Redis tells this connection about itself. */
 export type QueueServerFacts =
@@ -10,18 +10,15 @@ export type QueueServerFacts =
 export const BULLMQ_MINIMUM_REDIS = [5, 0, 0] as const;
 
 /**
- * Reads `INFO` once through `client` (bounded by the client's command timeout). Answers
- * `{ infoAllowed: false }` when an ACL refuses it (`NOPERM`), and `null` when Redis gave no answer
- * (to be asked again at the next connection).
+ * The queue Redis's version and eviction policy, from the client's first `INFO` (read once per
+ * client, see `readServerInfo`). `{ infoAllowed: false }` when an ACL refuses it, `null` when
+ * Redis gave no answer (to be asked again at the next connection).
  */
 export async function probeQueueServer(client: RedisClient): Promise<QueueServerFacts | null> {
-  try {
-    const facts = parseRedisInfo(await client.info());
-    return { infoAllowed: true, ...facts };
-  } catch (error) {
-    if (error instanceof Error && error.message.startsWith('NOPERM')) return { infoAllowed: false };
-    return null;
-  }
+  const info = await readServerInfo(client);
+  if (info === null) return null;
+  if (!info.allowed) return { infoAllowed: false };
+  return { infoAllowed: true, ...parseRedisInfo(info.text) };
 }
 
 /** Whether `version` (`major.minor.patch`) is older than BullMQ supports. */

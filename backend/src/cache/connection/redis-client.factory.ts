@@ -1,6 +1,7 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { ResolvedCacheModuleOptions } from '../cache-module.options.js';
 import type { RedisAuthOptions } from './redis-connection.options.js';
+import { readServerInfo } from './server-info.js';
 
 /** The raw client: one server (standalone or through Sentinel) or a Cluster. */
 export type RedisClient = Redis | Cluster;
@@ -57,6 +58,21 @@ export function createRedisClient(
   connectionName: string,
   overrides: RedisOptions = {},
 ): RedisClient {
+  const client = buildClient(options, connectionName, overrides);
+  keepAutoPipelinesInStep(client);
+  // The first INFO tells whether this user may run it; if not, ioredis's ready check is
+  // turned off for the reconnections (see `readServerInfo`).
+  if (client instanceof Redis && client.options.enableReadyCheck !== false) {
+    client.once('ready', () => void readServerInfo(client));
+  }
+  return client;
+}
+
+function buildClient(
+  options: ResolvedCacheModuleOptions,
+  connectionName: string,
+  overrides: RedisOptions,
+): RedisClient {
   const connection = options.connection;
   const retryStrategy = (attempt: number) => reconnectDelayMs(attempt, options.reconnectMaxDelayMs);
   const common = {
@@ -68,17 +84,13 @@ export function createRedisClient(
 
   switch (connection.mode) {
     case 'standalone':
-      return skipReadyCheckOnceInfoRefused(
-        keepAutoPipelinesInStep(
-          new Redis({
-            ...common,
-            host: connection.host,
-            port: connection.port,
-            db: connection.db ?? 0,
-            retryStrategy,
-          }),
-        ),
-      );
+      return new Redis({
+        ...common,
+        host: connection.host,
+        port: connection.port,
+        db: connection.db ?? 0,
+        retryStrategy,
+      });
     case 'sentinel': {
       const sentinelOptions: RedisOptions = {
         ...common,
@@ -99,7 +111,7 @@ export function createRedisClient(
       if (connection.sentinelPassword !== undefined) {
         sentinelOptions.sentinelPassword = connection.sentinelPassword;
       }
-      return skipReadyCheckOnceInfoRefused(keepAutoPipelinesInStep(new Redis(sentinelOptions)));
+      return new Redis(sentinelOptions);
     }
     case 'cluster': {
       const { lazyConnect, enableOfflineQueue, ...redisOptions } = common;
@@ -116,27 +128,9 @@ export function createRedisClient(
         clusterRetryStrategy: retryStrategy,
         redisOptions,
       };
-      return keepAutoPipelinesInStep(new Cluster(connection.nodes, clusterOptions));
+      return new Cluster(connection.nodes, clusterOptions);
     }
   }
-}
-
-/**
- * ioredis's ready check runs `INFO` at every connection (to wait while Redis loads its data) and,
- * when an ACL user may not run it (`INFO` is in `@dangerous`), goes on without it after printing
- * a warning to the console. Once `INFO` is known to be refused, later reconnections of `client`
- * skip the check instead of printing the warning again.
- */
-function skipReadyCheckOnceInfoRefused(client: Redis): Redis {
-  if (client.options.enableReadyCheck === false) return client;
-  client.once('ready', () => {
-    client.info('server').catch((error: unknown) => {
-      if (error instanceof Error && error.message.startsWith('NOPERM')) {
-        client.options.enableReadyCheck = false;
-      }
-    });
-  });
-  return client;
 }
 
 /** The part of an ioredis auto-pipeline that a command defined later must be copied into. */
@@ -153,9 +147,9 @@ interface PendingPipeline {
  * when its connection becomes ready, while cache traffic may have a pipeline open. Here a
  * command defined on `client` is also added to the pipelines already open.
  */
-function keepAutoPipelinesInStep<T extends RedisClient>(client: T): T {
+function keepAutoPipelinesInStep(client: RedisClient): void {
   const open = (client as unknown as { _autoPipelines?: unknown })._autoPipelines;
-  if (!(open instanceof Map)) return client;
+  if (!(open instanceof Map)) return;
   const pipelines = open as Map<string, PendingPipeline>;
   const define = client.defineCommand.bind(client);
   const commands = client as unknown as Record<string, unknown> & {
@@ -170,5 +164,4 @@ function keepAutoPipelinesInStep<T extends RedisClient>(client: T): T {
       if (script && pipeline._shaToScript) pipeline._shaToScript[script.sha] = script;
     }
   };
-  return client;
 }

@@ -20,25 +20,30 @@ export const MARK_SETTLE_MS = 1_500;
  * later (it was already on the wire). So the producer writes a cancellation mark for that job
  * id at once, on the same connection: Redis applies commands of one connection in order, so
  * the mark lands right after a late add. When the connection was lost instead, the mark is
- * retried until written, at once when the connection is back. Workers check the mark before
+ * retried until written: every 250 ms, and at once when the connection is back. Workers check the mark before
  * running a job; a job added before an outage and taken in the moments after it waits until
  * the producers have had time to write their marks.
  */
 export class JobCancellations {
-  /** Marks not yet written, with the write that retries them. */
-  private readonly pending = new Map<string, () => Promise<unknown> | undefined>();
+  private readonly pending = new Set<string>();
   /** When the queue Redis last came back after the connection was lost (epoch ms), or 0. */
   private reconnectedAtMs = 0;
+  /** Settles at the producer's next reconnection: retries wake up at once then. */
+  private nextReconnection: Promise<void>;
+  private reconnected: () => void = () => undefined;
 
   constructor(
     private readonly connections: QueueConnections,
     private readonly logger: Logger,
   ) {
+    this.nextReconnection = this.awaitReconnection();
     let connectedBefore = false;
     connections.producer?.on('ready', () => {
       if (connectedBefore) {
         this.reconnectedAtMs = Date.now();
-        this.flushPending();
+        const wake = this.reconnected;
+        this.nextReconnection = this.awaitReconnection();
+        wake();
       }
       connectedBefore = true;
     });
@@ -56,7 +61,7 @@ export class JobCancellations {
     const first = write();
     if (!first) return;
     first.catch(() => {
-      this.pending.set(key, write);
+      this.pending.add(key);
       void this.retry(key, write);
     });
   }
@@ -95,22 +100,16 @@ export class JobCancellations {
     return this.pending.size;
   }
 
-  /** One more attempt at every pending mark, as soon as the connection is back. */
-  private flushPending(): void {
-    for (const [key, write] of this.pending) {
-      write()?.then(
-        () => this.pending.delete(key),
-        () => undefined,
-      );
-    }
+  private awaitReconnection(): Promise<void> {
+    return new Promise((resolve) => {
+      this.reconnected = resolve;
+    });
   }
 
   private async retry(key: string, write: () => Promise<unknown> | undefined): Promise<void> {
     const deadline = Date.now() + RETRY_FOR_MS;
     while (Date.now() < deadline) {
-      await sleep(RETRY_EVERY_MS);
-      // Written meanwhile by a flush at reconnection.
-      if (!this.pending.has(key)) return;
+      await Promise.race([sleep(RETRY_EVERY_MS), this.nextReconnection]);
       try {
         await write();
         this.pending.delete(key);

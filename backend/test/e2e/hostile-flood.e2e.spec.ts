@@ -3,7 +3,6 @@ import { runInNewContext } from 'node:vm';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../support/cache-test-app.js';
 import { runClosedLoop } from '../support/load-generator.js';
-import { RedisServer } from '../support/redis-server.js';
 import { HostileController } from './fixtures/hostile.controller.js';
 
 const adapters: HttpAdapterName[] = ['express', 'fastify'];
@@ -18,23 +17,20 @@ function collectGarbage(): void {
 }
 
 describe.each(adapters)('Cache-busting flood on %s', (adapter) => {
-  let server: RedisServer;
   let t: CacheTestApp;
 
   beforeAll(async () => {
-    server = await RedisServer.start({
-      args: ['--maxmemory', '20mb', '--maxmemory-policy', 'allkeys-lru'],
-    });
     t = await startCacheTestApp({
       adapter,
-      redisUrl: server.url,
+      redis: {
+        args: ['--maxmemory', '20mb', '--maxmemory-policy', 'allkeys-lru'],
+      },
       controllers: [HostileController],
     });
   });
 
   afterAll(async () => {
     await t.close();
-    await server.stop();
   });
 
   it('keeps keys within the query allow-list and heap growth under 50 MB', async () => {
@@ -59,7 +55,7 @@ describe.each(adapters)('Cache-busting flood on %s', (adapter) => {
     collectGarbage();
     const heapGrowthMb = (process.memoryUsage().heapUsed - heapBeforeBytes) / 1_048_576;
     const keys = await t.storedHttpKeys('/hostile/list');
-    const info = await server.cli('INFO', 'memory');
+    const info = await t.server.cli('INFO', 'memory');
     const usedMb = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) / 1_048_576;
     process.stdout.write(
       `[${adapter}] flood: ${REQUESTS} unique query values in ${(elapsedMs / 1000).toFixed(1)} s (${Math.round(REQUESTS / (elapsedMs / 1000))} req/s, ` +

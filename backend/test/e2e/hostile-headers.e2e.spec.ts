@@ -1,26 +1,21 @@
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../support/cache-test-app.js';
-import { RedisServer } from '../support/redis-server.js';
 import { HostileController, UNKEYED_HEADERS } from './fixtures/hostile.controller.js';
 
 const adapters: HttpAdapterName[] = ['express', 'fastify'];
 
 describe.each(adapters)('Unkeyed request headers on %s', (adapter) => {
-  let server: RedisServer;
   let t: CacheTestApp;
 
   beforeAll(async () => {
-    server = await RedisServer.start();
     t = await startCacheTestApp({
       adapter,
-      redisUrl: server.url,
       controllers: [HostileController],
     });
   });
 
   afterAll(async () => {
     await t.close();
-    await server.stop();
   });
 
   it('serves 0 poisoned responses to a clean request after an attacker request', async () => {

@@ -1,27 +1,22 @@
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../support/cache-test-app.js';
-import { RedisServer } from '../support/redis-server.js';
 import { HostileController } from './fixtures/hostile.controller.js';
 
 const adapters: HttpAdapterName[] = ['express', 'fastify'];
 const MAX_KEY_BYTES = 256;
 
 describe.each(adapters)('Oversize input on %s', (adapter) => {
-  let server: RedisServer;
   let t: CacheTestApp;
 
   beforeAll(async () => {
-    server = await RedisServer.start();
     t = await startCacheTestApp({
       adapter,
-      redisUrl: server.url,
       controllers: [HostileController],
     });
   });
 
   afterAll(async () => {
     await t.close();
-    await server.stop();
   });
 
   /** Byte lengths of every Redis key, listed with redis-cli SCAN. */
@@ -29,7 +24,7 @@ describe.each(adapters)('Oversize input on %s', (adapter) => {
     const lengths: number[] = [];
     let cursor = '0';
     do {
-      const reply = (await server.cli('SCAN', cursor, 'COUNT', '1000')).split('\n');
+      const reply = (await t.server.cli('SCAN', cursor, 'COUNT', '1000')).split('\n');
       cursor = reply[0] ?? '0';
       for (const k of reply.slice(1)) if (k.length > 0) lengths.push(Buffer.byteLength(k));
     } while (cursor !== '0');

@@ -2,7 +2,6 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CacheInterceptor } from '../../src/cache/index.js';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../support/cache-test-app.js';
-import { RedisServer } from '../support/redis-server.js';
 import {
   GlobalRoutesController,
   HttpRulesController,
@@ -12,14 +11,11 @@ import {
 const adapters: HttpAdapterName[] = ['express', 'fastify'];
 
 describe.each(adapters)('CacheInterceptor storage rules on %s', (adapter) => {
-  let server: RedisServer;
   let t: CacheTestApp;
 
   beforeAll(async () => {
-    server = await RedisServer.start();
     t = await startCacheTestApp({
       adapter,
-      redisUrl: server.url,
       controllers: [HttpRulesController],
       cacheOptions: {
         http: {
@@ -32,7 +28,6 @@ describe.each(adapters)('CacheInterceptor storage rules on %s', (adapter) => {
 
   afterAll(async () => {
     await t.close();
-    await server.stop();
   });
 
   /** Requests `path` twice and returns how many times its handler ran, and the responses. */
@@ -162,7 +157,7 @@ describe.each(adapters)('CacheInterceptor storage rules on %s', (adapter) => {
   });
 
   it('keeps answering with the handler when Redis is gone', async () => {
-    await server.kill();
+    await t.server.kill();
     try {
       const before = calls.of('plain');
       const responses = await Promise.all(
@@ -171,20 +166,17 @@ describe.each(adapters)('CacheInterceptor storage rules on %s', (adapter) => {
       expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
       expect(calls.of('plain') - before).toBeGreaterThanOrEqual(1);
     } finally {
-      await server.restart();
+      await t.server.restart();
     }
   });
 });
 
 describe.each(adapters)('CacheInterceptor applied globally on %s', (adapter) => {
-  let server: RedisServer;
   let t: CacheTestApp;
 
   beforeAll(async () => {
-    server = await RedisServer.start();
     t = await startCacheTestApp({
       adapter,
-      redisUrl: server.url,
       controllers: [GlobalRoutesController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: CacheInterceptor }],
     });
@@ -192,7 +184,6 @@ describe.each(adapters)('CacheInterceptor applied globally on %s', (adapter) => 
 
   afterAll(async () => {
     await t.close();
-    await server.stop();
   });
 
   it('caches every GET route, except those marked @NoCache()', async () => {

@@ -16,11 +16,17 @@ import {
 } from '../../src/cache/index.js';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { productConnection } from './product-user.js';
+import { RedisServer, type RedisServerOptions } from './redis-server.js';
 import { waitFor } from './wait-for.js';
 
-/** A small Nest app of the cache module and the given controllers, on Express or Fastify. */
+/**
+ * A small Nest app of the cache module and the given controllers, on Express or Fastify, with
+ * a redis-server of its own that `close()` stops.
+ */
 export interface CacheTestApp {
   app: INestApplication;
+  /** The app's own redis-server (kill, restart and `cli` it at will). */
+  server: RedisServer;
   baseUrl: string;
   cache: CacheService;
   redis: RedisService;
@@ -32,7 +38,8 @@ export interface CacheTestApp {
 
 export async function startCacheTestApp(options: {
   adapter: HttpAdapterName;
-  redisUrl: string;
+  /** Options of the app's redis-server (e.g. `args: ['--maxmemory', '20mb']`). */
+  redis?: RedisServerOptions;
   controllers: Type[];
   providers?: Provider[];
   cacheOptions?: Partial<CacheModuleOptions>;
@@ -40,7 +47,8 @@ export async function startCacheTestApp(options: {
   logger?: LoggerService;
 }): Promise<CacheTestApp> {
   const keyPrefix = options.cacheOptions?.keyPrefix ?? `t${Math.random().toString(36).slice(2, 8)}`;
-  const connection = await productConnection(options.redisUrl, keyPrefix);
+  const server = await RedisServer.start(options.redis);
+  const connection = await productConnection(server.url, keyPrefix);
   @Module({
     imports: [CacheModule.forRoot({ ...options.cacheOptions, connection, keyPrefix })],
     controllers: options.controllers,
@@ -59,6 +67,7 @@ export async function startCacheTestApp(options: {
   await waitFor(() => redis.isAvailable, { what: 'Redis ready' });
   return {
     app,
+    server,
     baseUrl,
     cache: app.get(CacheService),
     redis,
@@ -68,6 +77,9 @@ export async function startCacheTestApp(options: {
       for await (const key of redis.scanKeys('http:')) if (key.includes(fragment)) keys.push(key);
       return keys;
     },
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      await server.stop();
+    },
   };
 }

@@ -74,12 +74,38 @@ export function startHttpLoad(
   onStart?: (startedAtMs: number) => void,
 ): LoadRun {
   const settings = { timeoutMs: 5_000, ...options };
+  const run = spawnScript(CHILD_SCRIPT, settings, onStart);
+  return {
+    startedAtMs: Date.now(),
+    stop: () => run.stop(),
+    finished: run.output.then((stdout) =>
+      (JSON.parse(stdout) as Row[]).map((row) => toSample(row, settings.paths)),
+    ),
+  };
+}
+
+/** A Node child running `script` (an ES module) with `options` as its JSON argument. */
+interface ScriptRun {
+  /** Everything it wrote to stdout, once it exited with code 0. */
+  output: Promise<string>;
+  /** Writes a line to its stdin (a request to stop); nothing when it already ended. */
+  stop(): void;
+}
+
+/**
+ * Spawns `script`; `onStart` receives the epoch time the script printed as `start <ms>` on
+ * stderr. A non-zero exit rejects `output` with the end of its stderr.
+ */
+function spawnScript(
+  script: string,
+  options: object,
+  onStart?: (startedAtMs: number) => void,
+): ScriptRun {
   const child = spawn(
     process.execPath,
-    ['--input-type=module', '-e', CHILD_SCRIPT, JSON.stringify(settings)],
+    ['--input-type=module', '-e', script, JSON.stringify(options)],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
-  const startedAtMs = Date.now();
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -91,23 +117,18 @@ export function startHttpLoad(
   });
   // The parent may stop the run after the child already ended: ignore a closed pipe.
   child.stdin.on('error', () => undefined);
-  const finished = new Promise<DriverSample[]>((resolve, reject) => {
+  const output = new Promise<string>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code !== 0) {
-        reject(new Error(`load generator exited with ${code}: ${stderr.slice(-500)}`));
-        return;
-      }
-      const rows = JSON.parse(stdout) as Row[];
-      resolve(rows.map((row) => toSample(row, settings.paths)));
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`load client exited with ${code}: ${stderr.slice(-500)}`));
     });
   });
   return {
-    startedAtMs,
+    output,
     stop: () => {
       if (child.exitCode === null) child.stdin.end('stop\n');
     },
-    finished,
   };
 }
 
@@ -199,20 +220,6 @@ export function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedLoopRes
     agent.destroy();
     process.stdout.write(JSON.stringify({ byStatus, elapsedMs }), () => process.exit(0));
   `;
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--input-type=module', '-e', script, JSON.stringify(options)],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`closed-loop client exited with ${code}: ${stderr}`));
-      else resolve(JSON.parse(stdout) as ClosedLoopResult);
-    });
-  });
+  const { output } = spawnScript(script, options);
+  return output.then((stdout) => JSON.parse(stdout) as ClosedLoopResult);
 }

@@ -6,6 +6,7 @@ import {
   RedisUnavailableError,
 } from '../errors/index.js';
 import { RateLimitedLogger } from '../logging/rate-limited.logger.js';
+import { RedisCallTracer } from '../telemetry/index.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { LATE_WRITE_REPLY } from './late-write.script.js';
 import type { RedisClient } from './redis-client.factory.js';
@@ -48,6 +49,7 @@ function isReplyError(error: unknown): boolean {
 export class BoundedExecutor {
   private readonly log: RateLimitedLogger;
   private readonly observers = new Set<RedisCallObserver>();
+  private readonly tracer = new RedisCallTracer();
 
   constructor(
     private readonly client: RedisClient | null,
@@ -72,7 +74,8 @@ export class BoundedExecutor {
   }
 
   /**
-   * Runs `fn` against the client within the command timeout.
+   * Runs `fn` against the client within the command timeout. Inside a recording OpenTelemetry
+   * span, the call is a `redis <operation>` child span (operation and outcome, no arguments).
    *
    * @throws RedisUnavailableError at once when the breaker is open or the client not ready.
    * @throws RedisTimeoutError when Redis does not answer within the timeout.
@@ -80,6 +83,17 @@ export class BoundedExecutor {
    * @throws RedisCommandError when Redis answers with an error or the connection fails.
    */
   execute<T>(call: CallDescription, fn: (client: RedisClient) => Promise<T>): Promise<T> {
+    const span = this.tracer.start(call.operation);
+    if (span === undefined) return this.bounded(call, fn);
+    const running = this.bounded(call, fn);
+    running.then(
+      () => this.tracer.end(span, 'ok'),
+      (error: unknown) => this.tracer.end(span, spanOutcomeOf(error), error),
+    );
+    return running;
+  }
+
+  private bounded<T>(call: CallDescription, fn: (client: RedisClient) => Promise<T>): Promise<T> {
     const client = this.client;
     if (client === null || client.status !== 'ready' || this.breaker.isOpen) {
       this.counters.shortCircuited += 1;
@@ -181,6 +195,11 @@ export class BoundedExecutor {
     this.log.warn(call.operation, `${call.operation}${where} failed: ${typed.message}`);
     return typed;
   }
+}
+
+function spanOutcomeOf(error: unknown): RedisCallOutcome {
+  if (error instanceof RedisUnavailableError) return 'unavailable';
+  return error instanceof Error ? outcomeOf(error) : 'error';
 }
 
 function outcomeOf(error: Error): RedisCallOutcome {

@@ -37,6 +37,9 @@ export async function scanStep(
 /**
  * Unlinks keys found on one node. In a Cluster, keys of different slots cannot share one
  * command, so each key gets its own UNLINK in a pipeline.
+ *
+ * @throws when an UNLINK failed (the node's connection was lost, the slot moved): the key may
+ *   still be there, so the sweep is not complete
  */
 export async function unlinkOnNode(
   client: RedisClient,
@@ -47,6 +50,12 @@ export async function unlinkOnNode(
   if (!(client instanceof Cluster)) return node.unlink(...keys);
   const pipeline = node.pipeline();
   for (const key of keys) pipeline.unlink(key);
-  const results = (await pipeline.exec()) ?? [];
-  return results.reduce((sum, [error, count]) => sum + (error ? 0 : Number(count)), 0);
+  const results = await pipeline.exec();
+  if (!results) throw new Error('the UNLINK pipeline was discarded');
+  let deleted = 0;
+  for (const [error, count] of results) {
+    if (error) throw error;
+    deleted += Number(count);
+  }
+  return deleted;
 }

@@ -5,6 +5,17 @@ import type { RedisClient } from './redis-client.factory.js';
 export const LATE_WRITE_REPLY = 'DEADLINE';
 
 /**
+ * The start of every guarded script: refuses the call when Redis's clock (`TIME`) is past
+ * ARGV[1], the deadline in ms of the server's clock.
+ */
+export const DEADLINE_CHECK_LUA = `
+local now = redis.call('TIME')
+local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+if nowMs > tonumber(ARGV[1]) then
+  return redis.error_reply('${LATE_WRITE_REPLY} write arrived after its caller gave up')
+end`;
+
+/**
  * Runs a write only if Redis receives it before the caller's deadline. A caller that timed out
  * during a pause or network stall has given up; without this guard its write would still be
  * applied when Redis resumes reading the socket.
@@ -12,12 +23,7 @@ export const LATE_WRITE_REPLY = 'DEADLINE';
  * KEYS: the keys the command touches (for Cluster routing). ARGV[1]: deadline in ms of the
  * server's clock; ARGV[2]: the command; ARGV[3..]: its arguments.
  */
-const GUARDED_WRITE_LUA = `
-local now = redis.call('TIME')
-local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-if nowMs > tonumber(ARGV[1]) then
-  return redis.error_reply('${LATE_WRITE_REPLY} write arrived after its caller gave up')
-end
+const GUARDED_WRITE_LUA = `${DEADLINE_CHECK_LUA}
 return redis.call(ARGV[2], unpack(ARGV, 3))
 `;
 

@@ -1,11 +1,22 @@
 import { Cluster, Redis } from 'ioredis';
-import { resolveCacheModuleOptions } from '../cache-module.options.js';
+import {
+  resolveCacheModuleOptions,
+  type CacheModuleOptions,
+  type ConnectedCacheModuleOptions,
+} from '../cache-module.options.js';
 import { createRedisClient } from './redis-client.factory.js';
+import type { RedisConnectionOptions } from './redis-connection.options.js';
+
+function resolveConnected(
+  options: CacheModuleOptions & { connection: RedisConnectionOptions },
+): ConnectedCacheModuleOptions {
+  return { ...resolveCacheModuleOptions(options), connection: options.connection };
+}
 
 describe('createRedisClient for Sentinel and Cluster (no connection is made)', () => {
   it('asks the Sentinels for the master, follows switches, and fails fast', () => {
     const client = createRedisClient(
-      resolveCacheModuleOptions({
+      resolveConnected({
         connection: {
           mode: 'sentinel',
           name: 'cache',
@@ -45,7 +56,7 @@ describe('createRedisClient for Sentinel and Cluster (no connection is made)', (
 
   it('builds a Cluster client that reads and writes on masters, with bounded node calls', () => {
     const client = createRedisClient(
-      resolveCacheModuleOptions({
+      resolveConnected({
         connection: {
           mode: 'cluster',
           nodes: [

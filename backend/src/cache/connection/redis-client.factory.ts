@@ -1,5 +1,8 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import type { ResolvedCacheModuleOptions } from '../cache-module.options.js';
+import type {
+  ConnectedCacheModuleOptions,
+  ResolvedCacheModuleOptions,
+} from '../cache-module.options.js';
 import type { RedisAuthOptions } from './redis-connection.options.js';
 import { readServerInfo } from './server-info.js';
 
@@ -54,7 +57,7 @@ function failFastOptions(options: ResolvedCacheModuleOptions): RedisOptions {
  * wants `maxRetriesPerRequest: null`, no `commandTimeout` and the offline queue on).
  */
 export function createRedisClient(
-  options: ResolvedCacheModuleOptions,
+  options: ConnectedCacheModuleOptions,
   connectionName: string,
   overrides: RedisOptions = {},
 ): RedisClient {
@@ -69,7 +72,7 @@ export function createRedisClient(
 }
 
 function buildClient(
-  options: ResolvedCacheModuleOptions,
+  options: ConnectedCacheModuleOptions,
   connectionName: string,
   overrides: RedisOptions,
 ): RedisClient {

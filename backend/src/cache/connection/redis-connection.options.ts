@@ -45,8 +45,8 @@ export interface ClusterConnection extends RedisAuthOptions {
 /** How to reach Redis. */
 export type RedisConnectionOptions = StandaloneConnection | SentinelConnection | ClusterConnection;
 
-/** The connection mode, as reported by health and stats. */
-export type RedisConnectionMode = RedisConnectionOptions['mode'];
+/** The connection mode, as reported by health and stats; `memory` when no Redis is configured. */
+export type RedisConnectionMode = RedisConnectionOptions['mode'] | 'memory';
 
 /**
  * Parses `redis://[user[:password]@]host[:port][/db]` or `rediss://…` (TLS).

@@ -2,13 +2,17 @@
 export type CacheErrorCode =
   | 'REDIS_UNAVAILABLE'
   | 'REDIS_TIMEOUT'
+  | 'REDIS_NOT_READY'
   | 'REDIS_LATE_WRITE'
   | 'REDIS_COMMAND'
   | 'INVALID_KEY'
   | 'INVALID_OPTIONS'
   | 'SESSION_STORE_UNAVAILABLE'
   | 'RATE_LIMIT_UNAVAILABLE'
-  | 'LOCK_LOST';
+  | 'LOCK_LOST'
+  | 'INVALIDATION_FAILED'
+  | 'UNCACHEABLE_OBSERVABLE'
+  | 'PUBSUB_LIMIT';
 
 /**
  * Base class of every error the cache module raises. Callers branch on `instanceof` or on

@@ -1,6 +1,7 @@
 export { CacheError, type CacheErrorCode } from './cache.error.js';
 export { RedisUnavailableError } from './redis-unavailable.error.js';
 export { RedisTimeoutError } from './redis-timeout.error.js';
+export { RedisNotReadyError } from './redis-not-ready.error.js';
 export { RedisLateWriteError } from './redis-late-write.error.js';
 export { RedisCommandError } from './redis-command.error.js';
 export { InvalidKeyError } from './invalid-key.error.js';
@@ -8,3 +9,6 @@ export { InvalidCacheOptionsError } from './invalid-options.error.js';
 export { SessionStoreUnavailableError } from './session-store-unavailable.error.js';
 export { RateLimitUnavailableError } from './rate-limit-unavailable.error.js';
 export { LockLostError } from './lock-lost.error.js';
+export { CacheInvalidationError } from './invalidation-failed.error.js';
+export { UncacheableObservableError } from './uncacheable-observable.error.js';
+export { PubSubLimitError } from './pub-sub-limit.error.js';

@@ -4,20 +4,33 @@ import type { ResolvedCacheServiceOptions } from './cache-service.options.js';
 import type { KeyLock, LockOutcome } from './key-lock.js';
 import type { CacheEntryStore } from './redis-entry.store.js';
 
-/** What one load produced; `shareable` is `false` when concurrent callers must load themselves. */
+/**
+ * What one load produced. `confirmedAtMs` (this process's `performance.now()`) is when the
+ * command that proved the value current was sent: the write that stored it with its versions
+ * unchanged, or the read that found it in Redis. A caller that started by then may take the
+ * value; one that started later, or any caller when it is `null`, may not (an invalidation may
+ * have returned in between). `cacheable: false` means the value must not be shared at all.
+ * `inRedis` tells whether the value is now stored in Redis for other processes to read.
+ */
 export interface LoadOutcome {
   value: unknown;
-  shareable: boolean;
+  confirmedAtMs: number | null;
+  cacheable: boolean;
+  inRedis: boolean;
 }
 
-type WaitResult = { found: true; value: unknown } | { found: false; lock: LockOutcome };
+type WaitResult =
+  { found: true; value: unknown; readAtMs: number } | { found: false; lock: LockOutcome };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Makes N processes run a key's loader once: the process that takes the per-key lock loads; the
  * others poll for its value (10 ms, doubling up to 100 ms) for at most `lockWaitMs`, then load
- * themselves. When Redis is unreachable every caller loads at once.
+ * themselves. A holder whose result is not stored (not cacheable, a null result, an outdated
+ * value, a failed write) leaves a pass marker instead of a free lock,
+ * so the waiters load at once rather than one after another. When Redis is unreachable every
+ * caller loads at once.
  */
 export class CrossProcessLoad {
   constructor(
@@ -29,13 +42,13 @@ export class CrossProcessLoad {
 
   /**
    * Runs `loadAndStore` under the lock of `key`, or returns the value the holder stored. With
-   * `waitForHolder: false` (a background refresh) a busy lock means nothing to do.
+   * `waitForHolder: false` (a background refresh) a busy lock means nothing to do (`null`).
    */
   async run(
     key: string,
     loadAndStore: () => Promise<LoadOutcome>,
     { useLock, waitForHolder }: { useLock: boolean; waitForHolder: boolean },
-  ): Promise<LoadOutcome> {
+  ): Promise<LoadOutcome | null> {
     if (!useLock || !this.redis.isAvailable) return loadAndStore();
     let lock = await this.lock.acquire(key);
     if (lock.state === 'failed' && this.redis.isAvailable) lock = await this.lock.settle(key, lock);
@@ -44,27 +57,31 @@ export class CrossProcessLoad {
     // as well be a shard that is down. Only an unreachable Redis sends every caller to its
     // loader at once.
     if (this.mayBeHeld(lock)) {
-      if (!waitForHolder) return { value: undefined, shareable: false };
+      if (!waitForHolder) return null;
       const waitMs =
         lock.state === 'busy'
           ? this.options.lockWaitMs
           : Math.min(this.options.lockWaitMs, this.redis.settings.commandTimeoutMs);
       const waited = await this.waitForHolder(key, waitMs);
-      if (waited.found) return { value: waited.value, shareable: true };
-      lock = waited.lock;
-    } else if (lock.state === 'acquired') {
-      // Another process (or an earlier load here) may have stored the value since our read.
-      const stored = await this.store.read(key);
-      if (stored && isFresh(stored, Date.now())) {
-        await this.lock.release(key, lock.token);
-        return { value: stored.value, shareable: true };
+      if (waited.found) {
+        return {
+          value: waited.value,
+          confirmedAtMs: waited.readAtMs,
+          cacheable: true,
+          inRedis: true,
+        };
       }
+      lock = waited.lock;
     }
     if (lock.state !== 'acquired') return loadAndStore();
+    let outcome: LoadOutcome | undefined;
     try {
-      return await loadAndStore();
+      outcome = await loadAndStore();
+      return outcome;
     } finally {
-      await this.lock.release(key, lock.token);
+      // Waiters that would find nothing in Redis load at once rather than one after another.
+      if (outcome?.inRedis === true) await this.lock.release(key, lock.token);
+      else await this.lock.pass(key, lock.token, this.options.uncacheablePassMs);
     }
   }
 
@@ -74,8 +91,8 @@ export class CrossProcessLoad {
 
   /**
    * Polls for the lock holder's value. Takes the lock itself when the holder let go without
-   * storing (its value was not cacheable, or it died), and gives up after `waitMs` or at the
-   * second lock call that fails.
+   * storing (it died, or its value was outdated), loads at once on a pass marker, and gives up
+   * after `waitMs` or at the second lock call that fails.
    */
   private async waitForHolder(key: string, waitMs: number): Promise<WaitResult> {
     const deadline = Date.now() + waitMs;
@@ -83,22 +100,15 @@ export class CrossProcessLoad {
     while (Date.now() < deadline) {
       await sleep(Math.min(pauseMs, Math.max(1, deadline - Date.now())));
       pauseMs = Math.min(pauseMs * 2, 100);
-      const entry = await this.store.read(key);
-      if (entry && isFresh(entry, Date.now())) return { found: true, value: entry.value };
+      const readAtMs = performance.now();
+      const found = await this.store.lookup(key);
+      if (!found.failed && found.entry && isFresh(found.entry, this.options.clock.now())) {
+        return { found: true, value: found.entry.value, readAtMs };
+      }
       if (!this.redis.isAvailable) return { found: false, lock: { state: 'failed' } };
       let lock = await this.lock.acquire(key);
       if (lock.state === 'failed') lock = await this.lock.settle(key, lock);
       if (lock.state === 'busy') continue;
-      // A second failed lock call: Redis cannot settle who loads; stop waiting.
-      if (lock.state === 'failed') return { found: false, lock };
-      if (lock.state === 'acquired') {
-        // The holder may have stored its value between our read and our lock.
-        const again = await this.store.read(key);
-        if (again && isFresh(again, Date.now())) {
-          await this.lock.release(key, lock.token);
-          return { found: true, value: again.value };
-        }
-      }
       return { found: false, lock };
     }
     return { found: false, lock: { state: 'failed' } };

@@ -1,3 +1,16 @@
+/** What a loader is told about the call it runs for. */
+export interface LoaderContext {
+  /**
+   * `true` when no caller waits for this result: it runs to refresh the cache (a
+   * stale-while-revalidate refresh, a refresh ahead of expiry). `false` when a caller waits (it
+   * may still stop waiting after `softTimeoutMs` and serve a stale value).
+   */
+  background: boolean;
+}
+
+/** A loader: given what it runs for, returns the value to cache. */
+export type CacheLoader<T> = (context: LoaderContext) => Promise<T> | T;
+
 /** Options of one `CacheService.getOrSet` (or `set`) call. */
 export interface GetOrSetOptions<T = unknown> {
   /** How long the value is fresh, in seconds (jittered). Default: the module's default TTL. */
@@ -19,8 +32,8 @@ export interface GetOrSetOptions<T = unknown> {
   /** Take the cross-process per-key lock on a miss. Default: the module's (`true`). */
   lock?: boolean;
   /**
-   * Cache `null` and `undefined` results for this many seconds (`undefined` is returned as
-   * `null` from the cache). Default: not cached.
+   * Cache `null` and `undefined` results for this many seconds (with `caching.codec: 'json'`,
+   * `undefined` is returned as `null` from the cache). Default: not cached.
    */
   cacheNullTtlSeconds?: number;
   /**
@@ -30,6 +43,31 @@ export interface GetOrSetOptions<T = unknown> {
   cacheIf?: (value: T) => boolean;
   /** TTL jitter as a fraction (0 turns it off). Default: the module's (0.1). */
   jitterRatio?: number;
+  /**
+   * Refresh ahead of expiry (XFetch) on a fresh hit: `beta`, `0` off for this call. Default: the
+   * module's (1). See `CacheServiceOptions.refreshAheadBeta`.
+   */
+  refreshAheadBeta?: number;
+  /**
+   * The longest this call waits for the loader while it holds a stale value it may serve
+   * (grace), in milliseconds (`Infinity`: wait). Default: the module's (100).
+   */
+  softTimeoutMs?: number;
+  /**
+   * After a loader failure served stale, how long the key's stale value is served without
+   * running the loader again, in milliseconds. Default: the module's (5,000).
+   */
+  failureBackoffMs?: number;
+  /**
+   * Called, before the call returns, when it is answered with a stale value (revalidation, grace,
+   * a soft timeout, a failure back-off).
+   */
+  onStale?: () => void;
+  /**
+   * `false`: this call neither reads the memory tier nor keeps what it reads there (Redis
+   * only). Default `true` (when `caching.memory.enabled`).
+   */
+  memory?: boolean;
 }
 
 /** Options of `CacheService.set`. */

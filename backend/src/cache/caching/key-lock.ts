@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisService } from '../connection/redis.service.js';
+import type { CacheKeyspace } from './cache-keyspace.js';
 import { scripts } from './cache-scripts.js';
 
-/** Logical-key prefix of per-key locks. */
-export const LOCK_KEY_PREFIX = '__lock:';
+/** What a lock holds after its holder's result was not stored: waiters load at once. */
+const PASS_MARKER = '__pass';
 
 /**
- * `acquired`: this caller holds the lock. `busy`: another holds it. `failed`: Redis failed, and
- * the lock may or may not have been taken with `token` (a reply that came too late).
+ * `acquired`: this caller holds the lock. `busy`: another holds it. `pass`: the last holder's
+ * result was not stored, so callers load without waiting. `failed`: Redis failed, and the lock
+ * may or may not have been taken with `token` (a reply that came too late).
  */
 export type LockOutcome =
-  { state: 'acquired'; token: string } | { state: 'busy' } | { state: 'failed'; token?: string };
+  | { state: 'acquired'; token: string }
+  | { state: 'busy' }
+  | { state: 'pass' }
+  | { state: 'failed'; token?: string };
 
 /**
  * A per-key lock across processes: `SET lock token NX PX ttl`, released only by the holder of
@@ -19,6 +24,7 @@ export type LockOutcome =
 export class KeyLock {
   constructor(
     private readonly redis: RedisService,
+    private readonly keyspace: CacheKeyspace,
     private readonly ttlMs: number,
   ) {}
 
@@ -27,10 +33,11 @@ export class KeyLock {
     const lockKey = this.lockKey(key);
     const token = randomUUID();
     try {
-      const reply = await this.redis.execute({ operation: 'cache.lock', key }, (c) =>
-        c.set(lockKey, token, 'PX', this.ttlMs, 'NX'),
+      const holder = await this.redis.execute({ operation: 'cache.lock', key }, (c) =>
+        scripts(c).cacheLockAcquire(lockKey, token, this.ttlMs),
       );
-      return reply === 'OK' ? { state: 'acquired', token } : { state: 'busy' };
+      if (holder === null) return { state: 'acquired', token };
+      return holder === PASS_MARKER ? { state: 'pass' } : { state: 'busy' };
     } catch {
       return { state: 'failed', token };
     }
@@ -49,6 +56,7 @@ export class KeyLock {
         c.get(lockKey),
       );
       if (holder === failed.token) return { state: 'acquired', token: failed.token };
+      if (holder === PASS_MARKER) return { state: 'pass' };
       if (holder !== null) return { state: 'busy' };
     } catch {
       return { state: 'failed' };
@@ -68,7 +76,22 @@ export class KeyLock {
     }
   }
 
+  /**
+   * Lets go of the lock saying that the result was not stored: for `passMs` other callers load at
+   * once instead of waiting their turn. Never throws.
+   */
+  async pass(key: string, token: string, passMs: number): Promise<void> {
+    const lockKey = this.lockKey(key);
+    try {
+      await this.redis.execute({ operation: 'cache.unlock', key }, (c) =>
+        scripts(c).cacheLockPass(lockKey, token, PASS_MARKER, passMs),
+      );
+    } catch {
+      // The lock expires on its own; waiters then take it one at a time.
+    }
+  }
+
   private lockKey(key: string): string {
-    return this.redis.namespace.toRedisKey(`${LOCK_KEY_PREFIX}${key}`);
+    return this.keyspace.lock(key);
   }
 }

@@ -23,7 +23,7 @@ export async function createStandaloneCache(
   redis.onModuleInit();
   const cache = new CacheService(redis, options.caching);
   const deadline = Date.now() + waitReadyMs;
-  while (!redis.isAvailable && Date.now() < deadline) {
+  while (!redis.isAvailable && redis.mode !== 'memory' && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   return { cache, redis, close: () => redis.onApplicationShutdown() };

@@ -1,3 +1,4 @@
+import type { RedisConnectionMode } from '../connection/redis-connection.options.js';
 import { hashedPart } from './hash-slot.js';
 
 /** Whether `name` already carries a hash tag (a non-empty `{…}`), which decides its slot. */
@@ -22,6 +23,6 @@ export function withHashTag(name: string): string {
  *
  * @param mode the connection mode (`RedisService.mode`).
  */
-export function queueNameFor(name: string, mode: 'standalone' | 'sentinel' | 'cluster'): string {
+export function queueNameFor(name: string, mode: RedisConnectionMode): string {
   return mode === 'cluster' ? withHashTag(name) : name;
 }

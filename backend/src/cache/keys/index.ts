@@ -2,7 +2,8 @@ export { key, cacheKeys, cachePrefixes } from './cache-keys.js';
 export { CACHE_TTL, type CacheTtlSeconds } from './ttl.constants.js';
 export { KeyNamespace } from './key-namespace.js';
 export { escapeGlob } from './glob.js';
-export { stableHash, stableStringify } from './stable-hash.js';
+export { stableHash, tryStableHash, type StableHashResult } from './stable-hash.js';
+export type { HiddenState, HiddenStateReason } from './visible-state.js';
 export {
   encodeKeyPart,
   joinKey,

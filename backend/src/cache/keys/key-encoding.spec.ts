@@ -19,7 +19,8 @@ describe('keys', () => {
 
   it("builds the seeds' typed keys", () => {
     expect(cacheKeys.videoList()).toBe('video:list');
-    expect(cacheKeys.videoStats('v1')).toBe('video:stats:v1');
+    expect(cacheKeys.videoStats('v1')).toBe('video:v1:stats');
+    expect(cacheKeys.video('v1')).toBe('video:v1:detail');
     expect(cacheKeys.presignedUrl('v1')).toBe('upload:presigned:v1');
     expect(cacheKeys.session('u1', 's:1')).toBe('session:u1:s%3A1');
   });

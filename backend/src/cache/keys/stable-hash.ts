@@ -1,36 +1,38 @@
 import { createHash } from 'node:crypto';
+import { InvalidKeyError } from '../errors/index.js';
+import { canonicalForm } from './canonical-form.js';
+import { describeHiddenState, type HiddenState } from './visible-state.js';
+
+/** Length of a stable hash, in base64url characters (132 bits of SHA-256). */
+export const STABLE_HASH_LENGTH = 22;
+
+/** A stable hash, or the part of the value whose state a hash cannot see. */
+export type StableHashResult =
+  { readonly hash: string } | { readonly hidden: HiddenState; readonly argumentIndex?: number };
 
 /**
- * A short, stable hash of any JSON-like value: object keys are sorted, so `{a:1,b:2}` and
- * `{b:2,a:1}` hash alike. `undefined`, functions and symbols hash as `null`; bigints as text.
+ * A short, stable hash of `value` (SHA-256 of its canonical text, see {@link canonicalForm}):
+ * equal values hash alike (object keys in any order), and values that differ in type or visible
+ * state hash apart (`1n` and `'1n'`, a `Set` and an array, two `URL`s). When a part of `value`
+ * hides its state (a function, a symbol, an instance with `#private` fields and no `toJSON`…),
+ * there is no hash: the result names that part instead. Never throws for a value.
+ */
+export function tryStableHash(value: unknown): StableHashResult {
+  const form = canonicalForm(value);
+  if ('hidden' in form) return form;
+  return {
+    hash: createHash('sha256').update(form.text).digest('base64url').slice(0, STABLE_HASH_LENGTH),
+  };
+}
+
+/**
+ * Like {@link tryStableHash}, for values known to be data.
+ *
+ * @throws InvalidKeyError when a part of `value` hides its state (the message names its type,
+ *   never its value)
  */
 export function stableHash(value: unknown): string {
-  return createHash('sha256').update(stableStringify(value)).digest('base64url').slice(0, 22);
-}
-
-/** JSON with sorted object keys. */
-export function stableStringify(value: unknown): string {
-  return JSON.stringify(normalise(value, new WeakSet<object>()));
-}
-
-function normalise(value: unknown, seen: WeakSet<object>): unknown {
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return null;
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value === null || typeof value !== 'object') return value;
-  if (value instanceof Date) return value.toISOString();
-  if (seen.has(value)) return '[circular]';
-  seen.add(value);
-  try {
-    if (Array.isArray(value)) return value.map((item) => normalise(item, seen));
-    if (value instanceof Map) return normalise(Object.fromEntries(value), seen);
-    if (value instanceof Set) return normalise([...value], seen);
-    const record = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(record)
-        .sort()
-        .map((k) => [k, normalise(record[k], seen)]),
-    );
-  } finally {
-    seen.delete(value);
-  }
+  const result = tryStableHash(value);
+  if ('hash' in result) return result.hash;
+  throw new InvalidKeyError(`a hash cannot see the state of ${describeHiddenState(result.hidden)}`);
 }

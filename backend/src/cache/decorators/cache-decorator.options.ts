@@ -32,6 +32,12 @@ export interface CacheableOptions {
   /**
    * The cache key, or a function building it. Default: class, method and a stable hash of the
    * arguments (service); method, normalised path and sorted query (controller).
+   *
+   * The default service key tells apart arguments that differ in type or visible state (see
+   * `canonicalForm`). A call with an argument whose state a hash cannot see (a function, a
+   * symbol, a Promise, an instance with `#private` fields or without own enumerable properties,
+   * unless it has `toJSON()`) bypasses the cache, with one warning per method; a parameter
+   * declared with such a type is refused at startup. Give a key function for those.
    */
   key?: string | CacheArgsFn<string>;
   /** Tags written with the entry, or a function building them. */
@@ -44,18 +50,45 @@ export interface CacheableOptions {
   unless?: (result: never, ...args: never[]) => boolean;
   /** Controller routes: the query parameters that count in the key; others are ignored. */
   queryParams?: readonly string[];
-  /** Controller routes: request headers the response depends on (part of the key). */
+  /**
+   * Controller routes: request headers the response depends on. They are part of the key, sent
+   * in `Vary` (on a miss and on a hit), and may be read by the handler.
+   */
   varyHeaders?: readonly string[];
+  /**
+   * Controller routes: response headers the handler sets that a hit sends again, beyond the
+   * default list (`Content-Language`, `Content-Disposition`, `Content-Location`,
+   * `Content-Encoding`, `Link`, `Location`, `ETag`, `Last-Modified`, `Expires`, `Cache-Control`,
+   * `Vary`, `X-Total-Count`). A response whose handler sets any other header is not stored.
+   */
+  replayHeaders?: readonly string[];
   /** Name under which the counters are kept. Default: `Class.method` or `GET /route/path`. */
   name?: string;
-  /** Serve a stale entry this long while it is refreshed in the background (services only). */
+  /**
+   * Serve a stale entry this long while it is refreshed in the background. On a controller route
+   * this is the opt-in to background refreshes: the handler then runs again after a request was
+   * answered (`X-Cache: STALE`), and refreshes ahead of expiry too (see `refreshAheadBeta`). A
+   * route whose handler takes `@Res()` or `@Next()` never refreshes in the background. Default:
+   * the module's on services, 0 (off) on routes.
+   */
   staleWhileRevalidateSeconds?: GetOrSetOptions['staleWhileRevalidateSeconds'];
+  /**
+   * Refresh ahead of expiry (XFetch) on a hit: `beta`, `0` off. Default: the module's (1); on a
+   * controller route only with `staleWhileRevalidateSeconds`.
+   */
+  refreshAheadBeta?: GetOrSetOptions['refreshAheadBeta'];
   /** Serve a stale entry this long while the loader fails. */
   graceSeconds?: GetOrSetOptions['graceSeconds'];
   /** Cache `null`/`undefined` results for this many seconds (services only). Default: not cached. */
   cacheNullTtlSeconds?: GetOrSetOptions['cacheNullTtlSeconds'];
   /** Take the cross-process lock on a miss. Default `true`. */
   lock?: boolean;
+  /**
+   * `false`: this method's or route's entries are never held in the in-process memory tier
+   * (every hit reads Redis), e.g. for values a caller mutates, or that must reflect another
+   * client's write at once. Default `true` (when `caching.memory.enabled`).
+   */
+  memory?: GetOrSetOptions['memory'];
 }
 
 /** Options of `@CacheEvict`. */
@@ -75,8 +108,12 @@ export interface CacheEvictOptions {
 
 /** Options of `@CachePut`: the method always runs and its result is stored. */
 export interface CachePutOptions {
-  /** The key to store the result under, or a function building it. */
-  key: string | CacheArgsFn<string>;
+  /**
+   * The key to store the result under, or a function building it. Required on service methods
+   * (the key their `@Cacheable` readers use). On a route, the result becomes the cached response
+   * of `GET` on the same path; give the `key` of that GET's `@Cacheable` if it sets one.
+   */
+  key?: string | CacheArgsFn<string>;
   ttlSeconds?: number;
   tags?: readonly string[] | CacheArgsFn<readonly string[]>;
   /** Receives the result first, then the arguments; when it returns `true` nothing is stored. */

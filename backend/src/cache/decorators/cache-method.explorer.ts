@@ -1,21 +1,31 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { CacheService } from '../caching/cache.service.js';
-import type { GetOrSetOptions } from '../caching/get-or-set.options.js';
-import { key, stableHash } from '../keys/index.js';
-import { callUnless, callWith, resolveOption } from './cache-decorator.options.js';
+import { InvalidCacheOptionsError } from '../errors/index.js';
 import { CacheMetadataAccessor, type CacheMethodMetadata } from './cache-metadata.accessor.js';
-import { runEvict, runPut } from './cache-operations.js';
+import { assertCacheableMethod } from './cached-method.checks.js';
+import { CachedMethod, type AnyMethod } from './cached-method.js';
+import { methodKeyPrefix } from './method-key.js';
+import { declaredResultKind } from './method-result.js';
 
-type AnyMethod = (...args: unknown[]) => unknown;
+export { METHOD_KEY_PREFIX } from './method-key.js';
 
-/** Logical-key prefix of service-method entries: `method:<Class>:<method>:<hash>`. */
-export const METHOD_KEY_PREFIX = 'method';
+/** A decorated method found on a prototype. */
+interface DecoratedMethod {
+  methodName: string;
+  original: AnyMethod;
+  meta: CacheMethodMetadata;
+}
 
 /**
  * At startup, finds the methods of injectable services that carry `@Cacheable`, `@CacheEvict`
- * or `@CachePut`, and replaces each (on its instance) with a wrapper that calls `CacheService`.
- * A wrapped method always returns a promise. Request-scoped providers are not wrapped.
+ * or `@CachePut`, checks them (`assertCacheableMethod`) and replaces each (on its instance) with
+ * a `CachedMethod`. A wrapped method returns an Observable when the method returns one, a
+ * promise otherwise. Request-scoped providers are not wrapped.
+ *
+ * @throws InvalidCacheOptionsError at startup for a method that cannot work as declared, and when
+ *   two provider instances (two classes of one name, or one class provided twice) would share
+ *   the default keys `method:<Class>:…`
  */
 @Injectable()
 export class CacheMethodExplorer implements OnModuleInit {
@@ -29,71 +39,82 @@ export class CacheMethodExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    const wrapped = new WeakSet<object>();
+    const defaultKeyOwners = new Map<string, object>();
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      // One instance may be listed under several tokens (`useExisting`): wrap it once.
+      if (wrapped.has(instance)) continue;
       const prototype = Object.getPrototypeOf(instance) as object | null;
       if (!prototype) continue;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = (prototype as Record<string, unknown>)[methodName];
-        if (typeof method !== 'function') continue;
-        const meta = this.metadata.read(method);
-        if (!meta.cacheable && !meta.evict && !meta.put) continue;
-        const className = instance.constructor.name;
-        (instance as Record<string, unknown>)[methodName] = this.wrap(
-          instance,
-          className,
-          methodName,
-          method as AnyMethod,
-          meta,
-        );
-        this.logger.debug(`caching ${className}.${methodName}`);
+      const methods = this.decoratedMethods(prototype);
+      if (methods.length === 0) continue;
+      wrapped.add(instance);
+      const className = instance.constructor.name;
+      if (methods.some((m) => m.meta.cacheable && m.meta.cacheable.key === undefined)) {
+        this.claimDefaultKeys(defaultKeyOwners, className, instance);
+      }
+      for (const method of methods) {
+        this.wrap(instance, prototype, className, method);
+        this.logger.debug(`caching ${className}.${method.methodName}`);
       }
     }
   }
 
-  private wrap(
-    instance: object,
-    className: string,
-    methodName: string,
-    original: AnyMethod,
-    meta: CacheMethodMetadata,
-  ): AnyMethod {
-    const cache = this.cache;
-    const allPrefix = `${key(METHOD_KEY_PREFIX, className)}:`;
-    const name = meta.cacheable?.name ?? `${className}.${methodName}`;
-    const wrapped = async (...args: unknown[]): Promise<unknown> => {
-      if (meta.evict?.beforeInvocation) await runEvict(cache, meta.evict, args, allPrefix);
-      const cacheable = meta.cacheable;
-      let result: unknown;
-      if (cacheable && (!cacheable.condition || callWith(cacheable.condition, args))) {
-        const entryKey =
-          resolveOption(cacheable.key, args) ??
-          key(METHOD_KEY_PREFIX, className, methodName, stableHash(args));
-        const options: GetOrSetOptions = {
-          name,
-          ttlSeconds: cacheable.ttlSeconds,
-          tags: resolveOption(cacheable.tags, args) ?? [],
-          staleWhileRevalidateSeconds: cacheable.staleWhileRevalidateSeconds,
-          graceSeconds: cacheable.graceSeconds,
-          cacheNullTtlSeconds: cacheable.cacheNullTtlSeconds,
-          lock: cacheable.lock,
-          cacheIf: (value) => !callUnless(cacheable.unless, value, args),
-        };
-        result = await cache.getOrSet(entryKey, () => original.apply(instance, args), options);
-      } else {
-        result = await original.apply(instance, args);
-      }
-      if (meta.evict && !meta.evict.beforeInvocation) {
-        await runEvict(cache, meta.evict, args, allPrefix);
-      }
-      if (meta.put) await runPut(cache, meta.put, result, args);
-      return result;
-    };
+  private decoratedMethods(prototype: object): DecoratedMethod[] {
+    const found: DecoratedMethod[] = [];
+    for (const methodName of this.scanner.getAllMethodNames(prototype)) {
+      const original = (prototype as Record<string, unknown>)[methodName];
+      if (typeof original !== 'function') continue;
+      const meta = this.metadata.read(original);
+      if (!meta.cacheable && !meta.evict && !meta.put) continue;
+      found.push({ methodName, original: original as AnyMethod, meta });
+    }
+    return found;
+  }
+
+  /** Default keys name the class: two instances that share a class name would share entries. */
+  private claimDefaultKeys(owners: Map<string, object>, className: string, instance: object) {
+    const owner = owners.get(className);
+    if (owner === undefined) {
+      owners.set(className, instance);
+      return;
+    }
+    const which =
+      owner.constructor === instance.constructor
+        ? 'another instance of this class'
+        : 'another class of this name';
+    throw new InvalidCacheOptionsError(
+      `@Cacheable on ${className}`,
+      `a class name that one provider instance owns: default method keys start with ` +
+        `"${methodKeyPrefix(className)}", which ${which} already uses; rename one class or ` +
+        'give its @Cacheable methods key functions',
+    );
+  }
+
+  private wrap(instance: object, prototype: object, className: string, method: DecoratedMethod) {
+    const { methodName, original, meta } = method;
+    const returnType: unknown = Reflect.getMetadata('design:returntype', prototype, methodName);
+    assertCacheableMethod({
+      label: `${className}.${methodName}`,
+      meta,
+      returnType,
+      parameterTypes: Reflect.getMetadata('design:paramtypes', prototype, methodName),
+    });
+    const cached = new CachedMethod(this.cache, this.logger, {
+      instance,
+      className,
+      methodName,
+      original,
+      meta,
+      resultKind: declaredResultKind(returnType),
+    });
+    const wrapped = (...args: unknown[]): unknown => cached.call(args);
     for (const metadataKey of Reflect.getMetadataKeys(original) as unknown[]) {
       Reflect.defineMetadata(metadataKey, Reflect.getMetadata(metadataKey, original), wrapped);
     }
     Object.defineProperty(wrapped, 'name', { value: methodName });
-    return wrapped;
+    (instance as Record<string, unknown>)[methodName] = wrapped;
   }
 }

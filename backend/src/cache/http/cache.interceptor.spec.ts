@@ -1,4 +1,4 @@
-import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { Res, Sse, type CallHandler, type ExecutionContext } from '@nestjs/common';
 import { lastValueFrom, of } from 'rxjs';
 import { CacheService } from '../caching/cache.service.js';
 import { RedisService } from '../connection/redis.service.js';
@@ -14,45 +14,64 @@ class Routes {
   @Cacheable({ ttlSeconds: 60, scope: 'user' })
   perUser(): void {}
 
+  @Cacheable({ ttlSeconds: 60, varyHeaders: ['X-Tenant'] })
+  perTenant(): void {}
+
   @NoCache()
   skipped(): void {}
+
+  @Sse('events')
+  events(): void {}
+
+  @Cacheable(60)
+  writesItself(@Res() _response: unknown): void {}
 
   undecorated(): void {}
 }
 
 /** An Express-like response that records headers. */
 function fakeResponse() {
-  const headers = new Map<string, string>();
+  const headers = new Map<string, string | string[]>();
   return {
     statusCode: 200,
     headers,
     getHeader: (name: string) => headers.get(name.toLowerCase()),
-    setHeader: (name: string, value: string) => void headers.set(name.toLowerCase(), value),
+    getHeaders: () => Object.fromEntries(headers),
+    setHeader: (name: string, value: string | string[]) =>
+      void headers.set(name.toLowerCase(), value),
   };
+}
+
+interface FakeRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  user?: { id: string };
 }
 
 function context(
   handler: keyof Routes,
-  request: { method: string; url: string; headers?: Record<string, string>; user?: { id: string } },
+  request: FakeRequest,
   response = fakeResponse(),
   type = 'http',
 ): { ctx: ExecutionContext; response: ReturnType<typeof fakeResponse> } {
-  const req = { headers: {}, params: {}, ...request };
+  const req = { headers: {}, params: {}, route: { path: '/x' }, ...request };
   const ctx = {
     getType: () => type,
     getClass: () => Routes,
     getHandler: () => Routes.prototype[handler],
     switchToHttp: () => ({ getRequest: () => req, getResponse: () => response }),
+    getArgByIndex: (index: number) => [req, response][index],
   } as unknown as ExecutionContext;
   return { ctx, response };
 }
 
-function handler(body: unknown): CallHandler & { calls: number } {
+function handler(...values: unknown[]): CallHandler & { calls: number } {
   const next = {
     calls: 0,
     handle: () => {
       next.calls += 1;
-      return of(body);
+      return of(...values);
     },
   };
   return next;
@@ -69,38 +88,91 @@ describe('CacheInterceptor branches (caching disabled: every Redis call is a mis
   const run = async (ctx: ExecutionContext, next: CallHandler) =>
     lastValueFrom(interceptor.intercept(ctx, next), { defaultValue: undefined });
 
-  it('leaves non-HTTP contexts, @NoCache routes and undecorated writes alone', async () => {
+  it('leaves non-HTTP contexts, @NoCache, @Sse, @Res() routes and undecorated writes alone', async () => {
     for (const [route, method, type] of [
       ['shared', 'GET', 'rpc'],
       ['skipped', 'GET', 'http'],
+      ['events', 'GET', 'http'],
+      ['writesItself', 'GET', 'http'],
       ['undecorated', 'POST', 'http'],
     ] as const) {
       const { ctx, response } = context(route, { method, url: '/x' }, fakeResponse(), type);
-      const next = handler({ ok: true });
-      expect(await run(ctx, next)).toEqual({ ok: true });
+      const next = handler({ ok: true }, { ok: 'again' });
+      expect(await run(ctx, next)).toEqual({ ok: 'again' });
       expect(next.calls).toBe(1);
       expect(response.headers.size).toBe(0);
     }
   });
 
-  it('marks a shared GET as MISS and runs the handler when the cache cannot answer', async () => {
+  it('sends a stored MISS as the bytes, content type and strong ETag of its entry', async () => {
     const { ctx, response } = context('shared', { method: 'GET', url: '/x?b=1&a=2' });
     const next = handler({ v: 1 });
-    expect(await run(ctx, next)).toEqual({ v: 1 });
+    expect(await run(ctx, next)).toBe('{"v":1}');
     expect(next.calls).toBe(1);
     expect(response.headers.get('x-cache')).toBe('MISS');
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{22}"$/);
   });
 
-  it('bypasses a shared route for a request with credentials', async () => {
-    for (const headers of [{ authorization: 'Bearer t' }, { cookie: 'sid=1' }] as Record<
-      string,
-      string
-    >[]) {
-      const { ctx, response } = context('shared', { method: 'GET', url: '/x', headers });
-      const next = handler('body');
-      expect(await run(ctx, next)).toBe('body');
-      expect(response.headers.get('x-cache')).toBe('BYPASS');
-    }
+  it('answers a matching If-None-Match with 304 and no body', async () => {
+    const first = context('shared', { method: 'GET', url: '/x' });
+    await run(first.ctx, handler({ v: 1 }));
+    const etag = first.response.headers.get('etag') as string;
+    const { ctx, response } = context('shared', {
+      method: 'GET',
+      url: '/x',
+      headers: { 'if-none-match': `W/${etag}, "other"` },
+    });
+    expect(await run(ctx, handler({ v: 1 }))).toBeUndefined();
+    expect(response.statusCode).toBe(304);
+    expect(response.headers.get('etag')).toBe(etag);
+  });
+
+  it.each([
+    ['Authorization', { authorization: 'Bearer t' }],
+    ['Cookie', { cookie: 'sid=1' }],
+    ['Proxy-Authorization', { 'proxy-authorization': 'Basic x' }],
+    ['a header a guard may read (x-session)', { 'x-session': 'alice.1' }],
+    ['a body', { 'content-length': '12' }],
+  ])('bypasses a shared route for a request with %s', async (_label, headers) => {
+    const { ctx, response } = context('shared', { method: 'GET', url: '/x', headers });
+    expect(await run(ctx, handler({ raw: true }))).toEqual({ raw: true });
+    expect(response.headers.get('x-cache')).toBe('BYPASS');
+  });
+
+  it('bypasses a shared route when a guard set request.user', async () => {
+    const request = { method: 'GET', url: '/x', user: { id: 'alice' } };
+    const { ctx, response } = context('shared', request);
+    expect(await run(ctx, handler({ raw: true }))).toEqual({ raw: true });
+    expect(response.headers.get('x-cache')).toBe('BYPASS');
+  });
+
+  it('caches anonymous browser requests, and a header the route keys on', async () => {
+    const browser = {
+      host: 'shop.example',
+      accept: 'text/html',
+      'accept-language': 'fr',
+      'user-agent': 'Mozilla/5.0',
+      'sec-fetch-mode': 'navigate',
+      'sec-ch-ua': '"Chromium"',
+      'x-forwarded-for': '10.0.0.1',
+      traceparent: '00-1-2-01',
+      'content-length': '0',
+    };
+    const anonymous = context('shared', { method: 'GET', url: '/x', headers: browser });
+    await run(anonymous.ctx, handler({ v: 1 }));
+    expect(anonymous.response.headers.get('x-cache')).toBe('MISS');
+    const tenant = context('perTenant', { method: 'GET', url: '/x', headers: { 'x-tenant': 'a' } });
+    await run(tenant.ctx, handler({ v: 1 }));
+    expect(tenant.response.headers.get('x-cache')).toBe('MISS');
+    expect(tenant.response.headers.get('vary')).toBe('X-Tenant');
+  });
+
+  it('passes an Observable that emits more than once through, unstored', async () => {
+    const { ctx, response } = context('shared', { method: 'GET', url: '/x' });
+    expect(await run(ctx, handler('first', 'last'))).toBe('last');
+    expect(response.headers.get('x-cache')).toBe('BYPASS');
+    expect(interceptor.getNotStoredStats().stream).toBeGreaterThanOrEqual(1);
   });
 
   it('answers a HEAD miss from the handler without storing', async () => {

@@ -9,6 +9,14 @@ export interface HttpCacheOptions {
   xCacheHeader?: boolean;
   /** TTL of routes that give none, in seconds. Default: the module's default TTL. */
   defaultTtlSeconds?: number;
+  /**
+   * Request headers that never carry a credential in this application, beyond the built-in list
+   * (`Accept*`, `User-Agent`, `Referer`, `Origin`, conditional, proxy, CDN and tracing headers).
+   * A request to a shared route that carries any other header (one a guard may have read, such as
+   * `X-Session` or `X-Api-Key`) is neither answered from nor stored in the shared cache, unless
+   * the route keys on it (`varyHeaders`). Case-insensitive. Default: none.
+   */
+  anonymousRequestHeaders?: readonly string[];
 }
 
 /** The default user resolver: `request.user.id`. */

@@ -19,6 +19,7 @@ describe('ResponseStoragePolicy', () => {
   it('stores a plain 2xx response', () => {
     expect(policy.decide(facts())).toEqual({ store: true });
     expect(policy.decide(facts({ status: 204, body: '' }))).toEqual({ store: true });
+    expect(policy.decide(facts({ body: Buffer.from('bytes') }))).toEqual({ store: true });
   });
 
   it.each([
@@ -37,8 +38,15 @@ describe('ResponseStoragePolicy', () => {
     ],
     ['a stream', { body: Readable.from(['x']) }, 'stream'],
     ['a StreamableFile', { body: new StreamableFile(Buffer.from('x')) }, 'stream'],
-    ['a Buffer', { body: Buffer.from('x') }, 'stream'],
+    ['an Observable that emitted more than once', { emissions: 3 }, 'stream'],
+    ['a response the handler wrote itself', { responseStarted: true, body: undefined }, 'written'],
     ['no body', { body: undefined }, 'empty'],
+    [
+      'a header the handler set that a hit would not send',
+      { unreplayedHeaders: ['x-request-cost'] },
+      'unreplayed-header',
+    ],
+    ['a body the platform could not serialise', { serialisable: false }, 'unserialisable'],
   ] as const)('refuses %s', (_label, overrides, reason) => {
     expect(policy.decide(facts(overrides as Partial<ResponseFacts>))).toEqual({
       store: false,

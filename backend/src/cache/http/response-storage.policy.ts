@@ -1,3 +1,5 @@
+import { isStreamLike } from './sent-body.js';
+
 /** The facts about a response that decide whether it may be stored. */
 export interface ResponseFacts {
   status: number;
@@ -13,26 +15,35 @@ export interface ResponseFacts {
   unkeyedHeadersRead?: readonly string[];
   /** `shared` routes serve everyone; `user` routes are keyed by the user. */
   scope: 'shared' | 'user';
-  /** The body the handler returned. */
+  /** The body the handler returned (the last value, for an Observable). */
   body: unknown;
+  /** How many values the handler's Observable emitted (1 for a plain value). */
+  emissions?: number;
+  /** Whether the handler wrote (part of) the response itself. */
+  responseStarted?: boolean;
+  /** Response headers the handler set that a hit would not send again (lower case). */
+  unreplayedHeaders?: readonly string[];
+  /** Whether the body can be serialised the way the platform would send it. */
+  serialisable?: boolean;
 }
 
+/** Why a response was not stored. */
+export type StorageRefusal =
+  | 'status'
+  | 'set-cookie'
+  | 'no-store'
+  | 'private'
+  | 'vary-star'
+  | 'vary-unkeyed'
+  | 'header-unkeyed'
+  | 'stream'
+  | 'written'
+  | 'empty'
+  | 'unreplayed-header'
+  | 'unserialisable';
+
 /** Why a response was (not) stored. */
-export type StorageDecision =
-  | { store: true }
-  | {
-      store: false;
-      reason:
-        | 'status'
-        | 'set-cookie'
-        | 'no-store'
-        | 'private'
-        | 'vary-star'
-        | 'vary-unkeyed'
-        | 'header-unkeyed'
-        | 'stream'
-        | 'empty';
-    };
+export type StorageDecision = { store: true } | { store: false; reason: StorageRefusal };
 
 /** Headers a platform may add to `Vary` that do not change the body's meaning. */
 const HARMLESS_VARY = new Set(['accept-encoding']);
@@ -43,24 +54,22 @@ const HARMLESS_VARY = new Set(['accept-encoding']);
  */
 export class ResponseStoragePolicy {
   decide(facts: ResponseFacts): StorageDecision {
-    if (facts.status < 200 || facts.status > 299) return { store: false, reason: 'status' };
-    if (facts.setCookie.length > 0) return { store: false, reason: 'set-cookie' };
+    const refuse = (reason: StorageRefusal): StorageDecision => ({ store: false, reason });
+    if (facts.status < 200 || facts.status > 299) return refuse('status');
+    if (facts.setCookie.length > 0) return refuse('set-cookie');
     const directives = directivesOf(facts.cacheControl);
-    if (directives.has('no-store')) return { store: false, reason: 'no-store' };
-    if (facts.scope === 'shared' && directives.has('private')) {
-      return { store: false, reason: 'private' };
-    }
+    if (directives.has('no-store')) return refuse('no-store');
+    if (facts.scope === 'shared' && directives.has('private')) return refuse('private');
     const vary = listOf(facts.vary);
-    if (vary.includes('*')) return { store: false, reason: 'vary-star' };
+    if (vary.includes('*')) return refuse('vary-star');
     const keyed = new Set(facts.keyedHeaders.map((h) => h.toLowerCase()));
-    if (vary.some((h) => !keyed.has(h) && !HARMLESS_VARY.has(h))) {
-      return { store: false, reason: 'vary-unkeyed' };
-    }
-    if ((facts.unkeyedHeadersRead ?? []).length > 0) {
-      return { store: false, reason: 'header-unkeyed' };
-    }
-    if (isStream(facts.body)) return { store: false, reason: 'stream' };
-    if (facts.body === undefined) return { store: false, reason: 'empty' };
+    if (vary.some((h) => !keyed.has(h) && !HARMLESS_VARY.has(h))) return refuse('vary-unkeyed');
+    if ((facts.unkeyedHeadersRead ?? []).length > 0) return refuse('header-unkeyed');
+    if (isStreamLike(facts.body) || (facts.emissions ?? 1) > 1) return refuse('stream');
+    if (facts.responseStarted) return refuse('written');
+    if (facts.body === undefined) return refuse('empty');
+    if ((facts.unreplayedHeaders ?? []).length > 0) return refuse('unreplayed-header');
+    if (facts.serialisable === false) return refuse('unserialisable');
     return { store: true };
   }
 }
@@ -74,17 +83,4 @@ function listOf(values: readonly string[]): string[] {
 
 function directivesOf(values: readonly string[]): Set<string> {
   return new Set(listOf(values).map((d) => d.split('=')[0]?.trim() ?? d));
-}
-
-/** Streams, files and raw buffers are sent as they are, never stored. */
-function isStream(body: unknown): boolean {
-  if (body === null || typeof body !== 'object') return false;
-  if (Buffer.isBuffer(body) || body instanceof Uint8Array) return true;
-  const candidate = body as { pipe?: unknown; getStream?: unknown; getReader?: unknown };
-  return (
-    typeof candidate.pipe === 'function' ||
-    typeof candidate.getStream === 'function' ||
-    typeof candidate.getReader === 'function' ||
-    Symbol.asyncIterator in body
-  );
 }

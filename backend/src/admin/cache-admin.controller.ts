@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  UseFilters,
   DefaultValuePipe,
   Delete,
   Get,
@@ -12,7 +13,7 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { HttpExchange, NoCache } from '../cache/index.js';
+import { CacheInvalidationFilter, HttpExchange, NoCache } from '../cache/index.js';
 import { ZodBodyPipe } from '../common/index.js';
 import { CacheAdminGuard } from './cache-admin.guard.js';
 import { invalidateSchema, type InvalidateRequest } from './cache-admin.schemas.js';
@@ -22,9 +23,11 @@ import { CacheAdminService } from './cache-admin.service.js';
  * Cache management, guarded by `CACHE_ADMIN_TOKEN` (404 while unset):
  * `GET /cache/stats`, `GET /cache/health`, `GET /cache/keys?prefix=`, `GET /cache/keys/:key`,
  * `DELETE /cache/keys/:key`, `DELETE /cache/tags/:tag`, `POST /cache/invalidate`
- * (`{ keys, tags, prefix }`) and `DELETE /cache` (every key of the namespace).
+ * (`{ keys, tags, prefix }`) and `DELETE /cache` (every cache entry; sessions, rate limits,
+ * locks and counters are not cache and are untouched).
  */
 @Controller('cache')
+@UseFilters(CacheInvalidationFilter)
 @UseGuards(CacheAdminGuard)
 @NoCache()
 export class CacheAdminController {
@@ -73,6 +76,6 @@ export class CacheAdminController {
 
   @Delete()
   async clear() {
-    return { deleted: { prefix: (await this.admin.invalidate({ prefix: '' })).prefix } };
+    return { deleted: { prefix: await this.admin.clear() } };
   }
 }

@@ -57,6 +57,11 @@ export class CacheAdminService {
     return { keys, tags, prefix };
   }
 
+  /** Deletes every cache entry and the cache's bookkeeping; nothing else. */
+  clear(): Promise<number> {
+    return this.cache.clear();
+  }
+
   async describe(key: string): Promise<CacheKeyReport> {
     const info = await this.cache.describe(key);
     const report: CacheKeyReport = {
@@ -75,10 +80,10 @@ export class CacheAdminService {
     return report;
   }
 
-  /** Up to `limit` logical keys starting with `prefix`. */
+  /** Up to `limit` cache keys (entries only) starting with `prefix`. */
   async listKeys(prefix: string, limit: number): Promise<{ keys: string[]; complete: boolean }> {
     const keys: string[] = [];
-    const iterator = this.redis.scanKeys(prefix);
+    const iterator = this.cache.keys(prefix);
     for (;;) {
       const step = await iterator.next();
       if (step.done) return { keys, complete: step.value.complete };
@@ -90,9 +95,14 @@ export class CacheAdminService {
     }
   }
 
-  async health(): Promise<RedisHealth & { breakerState: RedisStats['breakerState'] }> {
+  async health(): Promise<
+    RedisHealth & { breakerState: RedisStats['breakerState']; mode: RedisStats['mode'] }
+  > {
+    const mode = this.redis.mode;
+    // Memory-only: no Redis to ask, and the cache works without one.
+    if (mode === 'memory') return { healthy: true, latencyMs: 0, breakerState: 'closed', mode };
     const health = await this.redis.healthCheck();
-    return { ...health, breakerState: this.redis.getStats().breakerState };
+    return { ...health, breakerState: this.redis.getStats().breakerState, mode };
   }
 }
 

@@ -1,3 +1,7 @@
+import {
+  resolveConnectionInput,
+  type RedisConnectionInput,
+} from './connection/connection-input.js';
 import type { RedisConnectionOptions } from './connection/redis-connection.options.js';
 import type { CacheServiceOptions } from './caching/cache-service.options.js';
 import { InvalidCacheOptionsError } from './errors/index.js';
@@ -7,13 +11,19 @@ import { JsonSerializer, type CacheSerializer } from './serialization/json.seria
 
 /** Options of `CacheModule.forRoot` / `forRootAsync`. Everything the module needs comes from here. */
 export interface CacheModuleOptions {
-  /** How to reach Redis: standalone (optionally TLS and an ACL user), Sentinel or Cluster. */
-  connection: RedisConnectionOptions;
+  /**
+   * How to reach Redis: a `redis://` or `rediss://` URL, or options for standalone (optionally
+   * TLS and an ACL user), Sentinel or Cluster; checked at boot. Omitted: memory-only. No connection is made; the cache lives in this process's memory tier
+   * (one process: nothing is shared or coherent across processes), and the patterns that keep
+   * state in Redis (sessions, rate limits, locks, counters, pub/sub, queues) are unavailable.
+   */
+  connection?: RedisConnectionInput;
   /**
    * The module's key namespace, e.g. `shop:prod`. Every key is written below `<keyPrefix>:`;
-   * clearing the cache deletes only these keys.
+   * clearing the cache deletes only these keys. Default `app`: give each application (and
+   * environment) sharing a Redis its own.
    */
-  keyPrefix: string;
+  keyPrefix?: string;
   /** `false` turns caching off: no connection is made, reads miss, writes are dropped. Default `true`. */
   enabled?: boolean;
   /** Upper bound of every Redis call, in milliseconds. Default 300. */
@@ -43,6 +53,13 @@ export interface CacheModuleOptions {
   logIntervalMs?: number;
   /** How values are turned into strings. Default JSON. */
   serializer?: CacheSerializer;
+  /**
+   * Where the patterns keep state that must never be evicted: sessions, rate-limit windows,
+   * locks and counters. Give a Redis whose `maxmemory-policy` is `noeviction` (the one BullMQ
+   * uses is a good choice). Default: the cache's own connection (a warning is logged at startup
+   * when that Redis may evict keys).
+   */
+  stateConnection?: RedisConnectionInput;
   /** Options of the patterns (sessions, rate limiting, locks, pub/sub, warming). */
   patterns?: PatternsOptions;
   /** Defaults of `CacheService` (jitter, lock, stale windows, size cap). */
@@ -52,11 +69,22 @@ export interface CacheModuleOptions {
 }
 
 /** Options with every default applied (pattern options are resolved by the patterns). */
-export type ResolvedCacheModuleOptions = Required<Omit<CacheModuleOptions, 'patterns'>> & {
+export type ResolvedCacheModuleOptions = Required<
+  Omit<CacheModuleOptions, 'patterns' | 'stateConnection' | 'connection'>
+> & {
+  /** Absent: memory-only. */
+  connection?: RedisConnectionOptions;
   patterns: PatternsOptions;
+  stateConnection?: RedisConnectionOptions;
+};
+
+/** Resolved options of a module that talks to Redis. */
+export type ConnectedCacheModuleOptions = ResolvedCacheModuleOptions & {
+  connection: RedisConnectionOptions;
 };
 
 const DEFAULTS = {
+  keyPrefix: 'app',
   enabled: true,
   commandTimeoutMs: 300,
   connectTimeoutMs: 2_000,
@@ -72,15 +100,30 @@ const DEFAULTS = {
 } as const;
 
 /** Applies defaults and checks ranges. Throws `InvalidCacheOptionsError` naming the field. */
-export function resolveCacheModuleOptions(options: CacheModuleOptions): ResolvedCacheModuleOptions {
+export function resolveCacheModuleOptions(
+  options: CacheModuleOptions = {},
+): ResolvedCacheModuleOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidCacheOptionsError('options', 'an object (or nothing)');
+  }
+  const { connection, stateConnection, ...rest } = stripUndefined(options);
   const resolved: ResolvedCacheModuleOptions = {
     ...DEFAULTS,
     serializer: new JsonSerializer(),
-    ...stripUndefined(options),
+    ...rest,
     patterns: options.patterns ?? {},
   };
-  if (typeof resolved.keyPrefix !== 'string' || resolved.keyPrefix.length === 0) {
-    throw new InvalidCacheOptionsError('keyPrefix', 'a non-empty string');
+  if (connection !== undefined) {
+    resolved.connection = resolveConnectionInput(connection, 'connection');
+  }
+  if (stateConnection !== undefined) {
+    resolved.stateConnection = resolveConnectionInput(stateConnection, 'stateConnection');
+  }
+  if (typeof resolved.keyPrefix !== 'string' || !/^[^\s{}*?[\]\\]+$/.test(resolved.keyPrefix)) {
+    throw new InvalidCacheOptionsError(
+      'keyPrefix',
+      'a non-empty string without spaces, braces or glob characters (* ? [ ] \\)',
+    );
   }
   positiveInteger(resolved, 'commandTimeoutMs');
   positiveInteger(resolved, 'connectTimeoutMs');
@@ -94,7 +137,7 @@ export function resolveCacheModuleOptions(options: CacheModuleOptions): Resolved
 
 function positiveInteger(
   options: ResolvedCacheModuleOptions,
-  field: Exclude<keyof typeof DEFAULTS, 'caching' | 'http'>,
+  field: Exclude<keyof typeof DEFAULTS, 'caching' | 'http' | 'keyPrefix'>,
 ): void {
   const value = options[field];
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {

@@ -7,6 +7,7 @@ import {
 import type { CacheModuleOptions } from './cache-module.options.js';
 import { CacheService } from './caching/cache.service.js';
 import { RedisService } from './connection/redis.service.js';
+import { StateRedis } from './connection/state-redis.js';
 import { CacheMetadataAccessor } from './decorators/cache-metadata.accessor.js';
 import { CacheMethodExplorer } from './decorators/cache-method.explorer.js';
 import { CacheInterceptor } from './http/cache.interceptor.js';
@@ -15,6 +16,7 @@ import { PATTERN_PROVIDERS } from './patterns/patterns.providers.js';
 /** Everything `CacheModule` provides. */
 export const cacheProviders: Provider[] = [
   RedisService,
+  StateRedis,
   {
     provide: CACHE_SERVICE_OPTIONS,
     inject: [CACHE_MODULE_OPTIONS],
@@ -35,6 +37,7 @@ export const cacheProviders: Provider[] = [
 /** What `CacheModule` exports to the application. */
 export const cacheExports = [
   RedisService,
+  StateRedis,
   CacheService,
   CacheMetadataAccessor,
   CacheInterceptor,

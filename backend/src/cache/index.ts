@@ -14,6 +14,7 @@ export {
   type ResolvedCacheModuleOptions,
 } from './cache-module.options.js';
 export { RedisService, type RedisHealth, type ShutdownHook } from './connection/redis.service.js';
+export { StateRedis } from './connection/state-redis.js';
 export type { RedisStats } from './connection/redis-stats.js';
 export type { BreakerState } from './connection/circuit-breaker.js';
 export type {
@@ -43,6 +44,7 @@ export {
   type SentinelConnection,
   type ClusterConnection,
 } from './connection/redis-connection.options.js';
+export type { RedisConnectionInput } from './connection/connection-input.js';
 export * from './keys/index.js';
 export * from './errors/index.js';
 export {
@@ -50,20 +52,41 @@ export {
   type CacheSerializer,
   type DecodeResult,
 } from './serialization/json.serializer.js';
+export type { CacheValueCodec, EncodedValue } from './serialization/entry-codec.js';
+export { TypedJsonCodec } from './serialization/typed-json.codec.js';
+export { PlainJsonCodec } from './serialization/plain-json.codec.js';
 export * from './patterns/index.js';
 export { CacheService, type CacheKeyInfo } from './caching/cache.service.js';
 export { createStandaloneCache, type StandaloneCache } from './caching/standalone-cache.js';
+export {
+  CacheAttributes,
+  INSTRUMENTATION_NAME,
+  INSTRUMENTATION_VERSION,
+  type GetOrSetOutcome,
+} from './telemetry/index.js';
 export type { CacheEntry } from './caching/cache-entry.js';
+export { SYSTEM_CLOCK, type CacheClock } from './caching/cache-clock.js';
 export type { CacheEntryStore } from './caching/redis-entry.store.js';
 export {
   resolveCacheServiceOptions,
   type CacheServiceOptions,
   type ResolvedCacheServiceOptions,
 } from './caching/cache-service.options.js';
-export type { CacheStats, CacheNameStats } from './caching/cache-stats.js';
-export type { GetOrSetOptions, SetOptions } from './caching/get-or-set.options.js';
+export type {
+  CacheStats,
+  CacheNameStats,
+  LoaderCallEvent,
+  LoaderCallObserver,
+} from './caching/cache-stats.js';
+export type {
+  CacheLoader,
+  GetOrSetOptions,
+  LoaderContext,
+  SetOptions,
+} from './caching/get-or-set.options.js';
 export { CacheInterceptor } from './http/cache.interceptor.js';
 export { HttpExchange } from './http/http-exchange.js';
+export { CacheInvalidationFilter } from './http/cache-invalidation.filter.js';
 export {
   ResponseStoragePolicy,
   type ResponseFacts,

@@ -10,10 +10,19 @@ export interface AppConfig {
   appName: string;
   httpAdapter: HttpAdapterName;
   redis: {
-    connection: RedisConnectionOptions;
+    /**
+     * The cache's Redis; `undefined` when no `REDIS_*` connection variable is set: the backend
+     * then runs memory-only (one process).
+     */
+    connection: RedisConnectionOptions | undefined;
     commandTimeoutMs: number;
     /** When `true`, readiness fails while Redis is down. */
     required: boolean;
+    /**
+     * A Redis that never evicts, for sessions, rate-limit windows, locks and counters;
+     * `undefined` keeps them on the cache connection.
+     */
+    stateConnection: RedisConnectionOptions | undefined;
   };
   cache: {
     enabled: boolean;

@@ -49,7 +49,7 @@ export const envSchema = z.object({
     .default('nest-redis-cache'),
   HTTP_ADAPTER: z.enum(['express', 'fastify'], { error: 'express or fastify' }).default('express'),
 
-  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  REDIS_URL: redisUrl.optional(),
   REDIS_HOST: z
     .string()
     .trim()
@@ -82,6 +82,7 @@ export const envSchema = z.object({
   CACHE_DEFAULT_TTL_SECONDS: wholeNumber(1, 31_536_000).default(300),
   CACHE_ADMIN_TOKEN: z.string().min(16, { error: 'a token of at least 16 characters' }).optional(),
 
+  STATE_REDIS_URL: redisUrl.optional(),
   QUEUE_REDIS_URL: redisUrl.optional(),
   QUEUE_LOCK_DURATION_MS: wholeNumber(1000, 600000).default(30000),
   SHUTDOWN_GRACE_MS: wholeNumber(0, 120000).default(5000),

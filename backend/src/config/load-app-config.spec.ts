@@ -24,12 +24,8 @@ describe('loadAppConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadAppConfig({});
     expect(config.port).toBe(3000);
-    expect(config.redis.connection).toEqual({
-      mode: 'standalone',
-      host: '127.0.0.1',
-      port: 6379,
-      db: 0,
-    });
+    // No REDIS_* connection variable: memory-only.
+    expect(config.redis.connection).toBeUndefined();
     expect(config.redis.commandTimeoutMs).toBe(300);
     expect(config.cache).toMatchObject({
       enabled: true,
@@ -37,6 +33,29 @@ describe('loadAppConfig', () => {
       defaultTtlSeconds: 300,
     });
     expect(config.cache.adminToken).toBeUndefined();
+  });
+
+  it('connects to Redis as soon as any variable says where it is', () => {
+    const local = { mode: 'standalone', host: '127.0.0.1', port: 6379, db: 0 };
+    expect(loadAppConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis.connection).toEqual(local);
+    expect(loadAppConfig({ REDIS_HOST: 'cache' }).redis.connection).toEqual({
+      ...local,
+      host: 'cache',
+    });
+    expect(loadAppConfig({ REDIS_PORT: '6380' }).redis.connection).toEqual({
+      ...local,
+      port: 6380,
+    });
+    // A password alone means the default location, with that password.
+    expect(loadAppConfig({ REDIS_PASSWORD: 'secret-pw' }).redis.connection).toEqual({
+      ...local,
+      password: 'secret-pw',
+    });
+  });
+
+  it('refuses REDIS_REQUIRED=true without a Redis, naming the variable', () => {
+    expect(problemsOf({ REDIS_REQUIRED: 'true' })).toEqual(['REDIS_REQUIRED']);
+    expect(problemsOf({ REDIS_REQUIRED: 'true', REDIS_URL: 'redis://cache:6379' })).toEqual([]);
   });
 
   it('builds the key prefix from the app name and NODE_ENV', () => {

@@ -32,6 +32,12 @@ export function loadAppConfig(rawEnv: Record<string, string | undefined>): AppCo
       parseRedisUrl(env.QUEUE_REDIS_URL as string),
     );
   }
+  let stateConnection: RedisConnectionOptions | undefined;
+  if (env.STATE_REDIS_URL !== undefined) {
+    stateConnection = attempt(problems, 'STATE_REDIS_URL', 'a redis:// or rediss:// URL', () =>
+      parseRedisUrl(env.STATE_REDIS_URL as string),
+    );
+  }
   if (problems.length > 0) throw new InvalidConfigError(problems);
 
   const envShort = SHORT_ENV_NAMES[env.NODE_ENV] ?? env.NODE_ENV;
@@ -41,9 +47,10 @@ export function loadAppConfig(rawEnv: Record<string, string | undefined>): AppCo
     appName: env.APP_NAME,
     httpAdapter: env.HTTP_ADAPTER,
     redis: {
-      connection: connection as RedisConnectionOptions,
+      connection,
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
       required: env.REDIS_REQUIRED,
+      stateConnection,
     },
     cache: {
       enabled: env.CACHE_ENABLED,
@@ -73,7 +80,38 @@ function parseEnv(rawEnv: Record<string, string | undefined>): Env {
   throw new InvalidConfigError([...problems].map(([variable, accepts]) => ({ variable, accepts })));
 }
 
+/**
+ * The variables that describe the cache's Redis. With none of them set the backend runs
+ * memory-only; with any of them set it connects, to `redis://127.0.0.1:6379` for what
+ * `REDIS_URL` does not say.
+ */
+const CONNECTION_VARIABLES = [
+  'REDIS_URL',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_USERNAME',
+  'REDIS_PASSWORD',
+  'REDIS_DB',
+  'REDIS_TLS',
+  'REDIS_TLS_CA_FILE',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
+  'REDIS_CLUSTER_NODES',
+] as const;
+
+/** What is assumed of Redis's location when a connection variable is set without `REDIS_URL`. */
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
 function redisConnection(env: Env, problems: ConfigProblem[]): RedisConnectionOptions | undefined {
+  if (CONNECTION_VARIABLES.every((name) => env[name] === undefined)) {
+    if (env.REDIS_REQUIRED) {
+      problems.push({
+        variable: 'REDIS_REQUIRED',
+        accepts: 'false or unset when no Redis is configured (set REDIS_URL)',
+      });
+    }
+    return undefined;
+  }
   if (env.REDIS_SENTINELS !== undefined && env.REDIS_CLUSTER_NODES !== undefined) {
     problems.push({
       variable: 'REDIS_CLUSTER_NODES',
@@ -82,7 +120,7 @@ function redisConnection(env: Env, problems: ConfigProblem[]): RedisConnectionOp
     return undefined;
   }
   const base = attempt(problems, 'REDIS_URL', 'a redis:// or rediss:// URL', () =>
-    parseRedisUrl(env.REDIS_URL),
+    parseRedisUrl(env.REDIS_URL ?? DEFAULT_REDIS_URL),
   );
   if (!base) return undefined;
   const standalone: StandaloneConnection = {

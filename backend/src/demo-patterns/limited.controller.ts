@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
-import { RateLimit } from '../cache/index.js';
+import { RateLimit, NoCache } from '../cache/index.js';
 
 /** Rate-limited routes of the reference backend. */
+// Live state: never cached, even with CacheInterceptor applied globally.
+@NoCache()
 @Controller('limited')
 export class LimitedController {
   /** 5 requests per client IP in any 10 s; fails open to a per-process limit when Redis is down. */

@@ -10,7 +10,7 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { SessionService, type Session } from '../cache/index.js';
+import { SessionService, type Session, NoCache } from '../cache/index.js';
 import { DEMO_USERS, type DemoSessionData } from './demo-users.js';
 import { SessionGuard, type SessionRequest } from './session.guard.js';
 import { SessionStoreUnavailableFilter } from './session-store-unavailable.filter.js';
@@ -29,6 +29,8 @@ function view(session: Session<DemoSessionData>) {
  * Sessions of the reference backend. `POST /sessions` with `{ "token": "alice-token" }` logs
  * in and answers the handle to send back in `x-session`.
  */
+// Live state: never cached, even with CacheInterceptor applied globally.
+@NoCache()
 @Controller('sessions')
 @UseFilters(SessionStoreUnavailableFilter)
 export class SessionsController {

@@ -1,15 +1,17 @@
 import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import { RedisHealthIndicator } from '../cache/index.js';
+import { RedisHealthIndicator, NoCache } from '../cache/index.js';
 import { ReadinessService } from './readiness.service.js';
 
 /**
- * - `GET /health`: Terminus's format; Redis `up` or `down`; 503 when Redis is down or during
- *   shutdown.
+ * - `GET /health`: Terminus's format; Redis `up` or `down` (`up` with `configured: false` when
+ *   the backend runs memory-only) and the memory tier; 503 when Redis is down or during shutdown.
  * - `GET /health/live`: never touches Redis; 200 while the process can serve HTTP.
  * - `GET /health/ready`: 200 when traffic may be sent (Redis optional unless
  *   `REDIS_REQUIRED=true`, queue counts in the details); 503 during shutdown.
  */
+// Live state: never cached, even with CacheInterceptor applied globally.
+@NoCache()
 @Controller('health')
 export class HealthController {
   private readonly startedAtMs = Date.now();
@@ -23,7 +25,10 @@ export class HealthController {
   @Get()
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.redis.isHealthy('redis')]);
+    return this.health.check([
+      () => this.redis.isHealthy('redis'),
+      () => this.redis.memoryTier('memoryTier'),
+    ]);
   }
 
   @Get('live')

@@ -33,7 +33,9 @@ export class ShutdownState implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.shuttingDown = true;
-    const graceMs = this.config.shutdown.graceMs;
+    // Ctrl-C in development: nothing routes traffic here, so there is nothing to drain.
+    const interactive = signal === 'SIGINT' && this.config.nodeEnv === 'development';
+    const graceMs = interactive ? 0 : this.config.shutdown.graceMs;
     this.logger.log(
       `shutting down${signal ? ` on ${signal}` : ''}: readiness answers 503, draining HTTP for ${graceMs} ms`,
     );

@@ -1,8 +1,11 @@
+import { NoCache } from '../cache/index.js';
 import { Controller, Get, Header } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { MetricsService } from './metrics.service.js';
 
 /** `GET /metrics`: Prometheus text format. */
+// Live state: never cached, even with CacheInterceptor applied globally.
+@NoCache()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

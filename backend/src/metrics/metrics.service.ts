@@ -1,9 +1,10 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { CacheService, RedisService } from '../cache/index.js';
 import { QueueService } from '../queue/index.js';
 import { registerCacheCounters } from './cache-counters.collector.js';
+import { registerLoaderDurations } from './cache-loader.collector.js';
 import { cacheStatsFromRedis } from './cache-stats.source.js';
 import { registerQueueMetrics } from './queue.collectors.js';
 import { registerRedisMetrics } from './redis.collectors.js';
@@ -14,11 +15,16 @@ import { registerRedisMetrics } from './redis.collectors.js';
  * from the services' own counters at scrape time.
  */
 @Injectable()
-export class MetricsService implements OnModuleDestroy {
+export class MetricsService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly registry = new Registry();
   private readonly stopObserving: () => void;
+  private readonly observeLoader = registerLoaderDurations(this.registry);
+  private stopObservingLoads: () => void = () => undefined;
 
-  constructor(redis: RedisService, moduleRef: ModuleRef) {
+  constructor(
+    redis: RedisService,
+    private readonly moduleRef: ModuleRef,
+  ) {
     collectDefaultMetrics({ register: this.registry });
     // Per cache name or route: CacheService's counters (`getStats()`), or RedisService's alone.
     // Looked up at scrape time: providers may not be built yet when this one is.
@@ -36,8 +42,15 @@ export class MetricsService implements OnModuleDestroy {
     return this.registry.metrics();
   }
 
+  /** Loader durations are observed once every provider is built. */
+  onApplicationBootstrap(): void {
+    const cache = optional(this.moduleRef, CacheService);
+    if (cache) this.stopObservingLoads = cache.observeLoads(this.observeLoader);
+  }
+
   onModuleDestroy(): void {
     this.stopObserving();
+    this.stopObservingLoads();
   }
 }
 

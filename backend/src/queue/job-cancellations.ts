@@ -49,7 +49,11 @@ export class JobCancellations {
     });
   }
 
-  /** The Redis key of the mark (in the queue's key space, so a Cluster keeps it on its slot). */
+  /**
+   * The Redis key of the mark, `<BullMQ prefix>:<queue>:cancelled:<jobId>`: in the queue's key
+   * space, so that it stays within this deployment's namespace and, in a Cluster, on the
+   * queue's slot.
+   */
   markKey(queue: string, jobId: string): string {
     return `${this.connections.prefix}:${queue}:cancelled:${jobId}`;
   }

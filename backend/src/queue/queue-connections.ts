@@ -49,9 +49,15 @@ export class QueueConnections {
     }
   }
 
-  /** BullMQ's key prefix: a hash tag in a Cluster, so that a queue's keys share a slot. */
+  /**
+   * BullMQ's key prefix, inside the module's namespace: `<keyPrefix>:bull`, so that deployments
+   * with different key prefixes on one Redis never see each other's queues (BullMQ's default,
+   * a fixed `bull`, let one deployment's workers take another's jobs). In a Cluster it is a
+   * hash tag, `{<keyPrefix>:bull}`, so that every key of a queue shares one slot.
+   */
   get prefix(): string {
-    return this.producer instanceof Cluster ? '{bull}' : 'bull';
+    const prefix = `${this.redis.settings.keyPrefix}:bull`;
+    return this.producer instanceof Cluster ? `{${prefix}}` : prefix;
   }
 
   /** Whether the producer connection can take commands now. */

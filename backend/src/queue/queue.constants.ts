@@ -1,4 +1,7 @@
-/** The queues of the reference backend (key pattern `bull:<name>:*`). */
+/**
+ * The queues of the reference backend (keys `<keyPrefix>:bull:<name>:*`, in a Cluster
+ * `{<keyPrefix>:bull}:<name>:*`).
+ */
 export const QUEUE_NAMES = ['post-publishing', 'webhook-processing', 'analytics-refresh'] as const;
 
 /** One of {@link QUEUE_NAMES}. */

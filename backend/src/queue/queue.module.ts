@@ -7,7 +7,8 @@ import { QueueService } from './queue.service.js';
 /**
  * BullMQ queues on the cache's Redis connection (or `QUEUE_REDIS_URL`), with a worker for every
  * provider marked `@QueueProcessor(name)`. `QueueModule.forRoot({ … })` or `forRootAsync`.
- * Global: import it once, in the root module.
+ * Global: import it once, in the root module. BullMQ's keys live in the cache module's namespace:
+ * `<keyPrefix>:bull:<queue>:…`, in a Cluster `{<keyPrefix>:bull}:<queue>:…`.
  */
 @Global()
 @Module({

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import { RedisService, type RedisClient } from '../cache/index.js';
 import { withDeadline } from './deadline.js';
-import { JobNotEnqueuedError, UnknownQueueError } from './errors/index.js';
+import { JobNotEnqueuedError, QueuesDisabledError, UnknownQueueError } from './errors/index.js';
 import { JobCancellations } from './job-cancellations.js';
 import { QueueConnections } from './queue-connections.js';
 import {
@@ -108,7 +108,8 @@ export class QueueService implements OnModuleInit {
   onModuleInit(): void {
     const producer = this.connections.producer;
     if (!producer) {
-      this.logger.log('queues are disabled: caching is off and QUEUE_REDIS_URL is not set');
+      const why = this.redis.mode === 'memory' ? 'no Redis is configured' : 'caching is off';
+      this.logger.log(`queues are disabled: ${why} and QUEUE_REDIS_URL is not set`);
       return;
     }
     this.connections.connect();
@@ -158,7 +159,7 @@ export class QueueService implements OnModuleInit {
   async add(queueName: string, data: Record<string, unknown>): Promise<{ id: string }> {
     const queue = this.queue(queueName);
     if (!this.connections.ready) {
-      throw new JobNotEnqueuedError(queueName, 'the queue Redis is not connected');
+      throw new JobNotEnqueuedError(queueName, this.unavailableReason());
     }
     const id = randomUUID();
     try {
@@ -176,7 +177,7 @@ export class QueueService implements OnModuleInit {
 
   /** A job's state, or `null` when it does not exist (or no longer). Bounded; throws on failure. */
   async getJob(queueName: string, id: string): Promise<JobView | null> {
-    const queue = this.queue(queueName);
+    const queue = this.queue(queueName, 'read');
     const read = async (): Promise<JobView | null> => {
       // State first: a job read after its state is at least as new (a job that completed
       // between the two reads still shows its result).
@@ -195,9 +196,16 @@ export class QueueService implements OnModuleInit {
     return withDeadline(read(), READ_TIMEOUT_MS, `no answer within ${READ_TIMEOUT_MS} ms`);
   }
 
+  /** Why queues cannot be used now: no queue Redis at all, or one that is not connected. */
+  private unavailableReason(): string {
+    return this.connections.producer
+      ? 'the queue Redis is not connected'
+      : 'no queue Redis is configured (set REDIS_URL or QUEUE_REDIS_URL)';
+  }
+
   /** Counts of every queue (waiting, active, delayed, failed). Bounded; throws on failure. */
   async getCounts(timeoutMs = READ_TIMEOUT_MS): Promise<Record<QueueName, QueueCounts>> {
-    if (!this.connections.ready) throw new Error('the queue Redis is not connected');
+    if (!this.connections.ready) throw new Error(this.unavailableReason());
     const read = async () => {
       const entries = await Promise.all(
         [...this.queues].map(async ([name, queue]) => {
@@ -251,9 +259,10 @@ export class QueueService implements OnModuleInit {
     await this.connections.close();
   }
 
-  private queue(name: string): Queue {
+  private queue(name: string, use: 'add' | 'read' = 'add'): Queue {
     const queue = isQueueName(name) ? this.queues.get(name) : undefined;
     if (!queue) {
+      if (isQueueName(name) && use === 'read') throw new QueuesDisabledError(name);
       if (isQueueName(name)) throw new JobNotEnqueuedError(name, 'queues are disabled');
       throw new UnknownQueueError(name);
     }

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { CacheService } from '../caching/cache.service.js';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { RedisService } from '../connection/redis.service.js';
 import { luaCveWarning, parseRedisInfo, type RedisServerFacts } from './redis-server-info.js';
@@ -22,8 +23,11 @@ const FACTS_MAX_AGE_MS = 60_000;
  * `maxmemory-policy` come from an `INFO` read at most once a minute, in the background. It
  * never throws: a failure is reported as `down` with the reason.
  *
+ * With no Redis configured (memory-only), `up` with `configured: false` and `mode: memory`.
+ *
  * Reported fields: `latencyMs`, `mode` (standalone, sentinel, cluster), `version`,
- * `versionWarning` (Lua CVEs), `maxmemoryPolicy`, `breaker` (`closed` or `open`).
+ * `versionWarning` (Lua CVEs), `maxmemoryPolicy`, `breaker` (`closed` or `open`), `memoryTier`
+ * (how the memory tier is kept coherent: `tracking`, `pubsub`, or `none` while its link is down).
  */
 @Injectable()
 export class RedisHealthIndicator {
@@ -34,6 +38,7 @@ export class RedisHealthIndicator {
   constructor(
     private readonly health: HealthIndicatorService,
     private readonly redis: RedisService,
+    @Optional() private readonly cache?: CacheService,
   ) {}
 
   /** PINGs Redis within the deadline and reports `up` or `down` under `key`. */
@@ -45,6 +50,7 @@ export class RedisHealthIndicator {
     const timeoutMs = options.timeoutMs ?? REDIS_HEALTH_TIMEOUT_MS;
     try {
       const stats = this.redis.getStats();
+      if (stats.mode === 'memory') return indicator.up({ configured: false, mode: stats.mode });
       if (!stats.enabled) return indicator.up({ enabled: false, mode: stats.mode });
       const ping = await this.redis.healthCheck(timeoutMs);
       this.refreshFactsInBackground(ping.healthy);
@@ -52,6 +58,7 @@ export class RedisHealthIndicator {
         latencyMs: ping.latencyMs,
         mode: stats.mode,
         breaker: this.redis.getStats().breakerState,
+        ...(this.cache ? { memoryTier: this.cache.memoryTier.mechanism } : {}),
         ...this.factDetails(),
       };
       if (ping.healthy) return indicator.up(details);
@@ -59,6 +66,16 @@ export class RedisHealthIndicator {
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
     }
+  }
+
+  /**
+   * Reports the memory tier under `key`: always `up` (a tier that cannot be trusted is bypassed,
+   * never wrong), with `enabled`, `mechanism` (`tracking`, `pubsub`, `none` while its link is
+   * down, or `local` in memory-only mode), `entries` and `sizeBytes`.
+   */
+  memoryTier(key = 'memoryTier'): HealthIndicatorResult {
+    const status = this.cache?.memoryTier;
+    return this.health.check(key).up(status ? { ...status } : { enabled: false });
   }
 
   /** The last server facts read with INFO, or `null` before the first read. */

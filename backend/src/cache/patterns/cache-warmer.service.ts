@@ -1,5 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { RedisService } from '../connection/redis.service.js';
+import { CacheService } from '../caching/cache.service.js';
+import { isFresh } from '../caching/cache-entry.js';
+import type { RedisService } from '../connection/redis.service.js';
 import type { WarmJob, WarmOptions, WarmReport } from './cache-warmer.types.js';
 import { resolvePatternsOptions } from './patterns.options.js';
 
@@ -17,16 +19,21 @@ export class CacheWarmerService implements OnApplicationBootstrap {
   private readonly startupJobs: WarmJob<unknown>[] = [];
   private startupRun: Promise<Map<string, WarmReport>> | null = null;
 
-  constructor(private readonly redis: RedisService) {
+  private readonly redis: RedisService;
+
+  constructor(private readonly cache: CacheService) {
+    this.redis = cache.connection;
     this.defaultConcurrency = resolvePatternsOptions(
-      redis.settings.patterns,
-      redis.settings.commandTimeoutMs,
+      this.redis.settings.patterns,
+      this.redis.settings.commandTimeoutMs,
     ).warmConcurrency;
   }
 
   /**
    * Loads and stores each key not cached yet (all keys with `overwrite`), at most `concurrency`
-   * at a time. Keys are logical cache keys (the same as `RedisService.get` takes).
+   * at a time. Keys are cache keys, written through the same entry path as `CacheService.getOrSet`
+   * (a warmed key is a hit there); a key written or invalidated while its value loads is not
+   * overwritten with the value loaded before.
    */
   async warm<T>(
     keys: readonly string[],
@@ -80,7 +87,7 @@ export class CacheWarmerService implements OnApplicationBootstrap {
     const reports = new Map<string, WarmReport>();
     // The connection is made in the background at boot: give it its connect timeout.
     const readyBy = Date.now() + this.redis.settings.connectTimeoutMs;
-    while (!this.redis.isAvailable && Date.now() < readyBy) {
+    while (!this.cache.isStoreAvailable && Date.now() < readyBy) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     for (const job of this.startupJobs) {
@@ -103,24 +110,29 @@ export class CacheWarmerService implements OnApplicationBootstrap {
     load: (key: string) => Promise<T | undefined>,
     options: WarmOptions,
   ): Promise<'warmed' | 'skipped' | 'failed'> {
+    if (!this.cache.isStoreAvailable) return 'failed';
     if (!options.overwrite) {
-      try {
-        const redisKey = this.redis.namespace.toRedisKey(key);
-        const exists = await this.redis.execute({ operation: 'warm.exists', key }, (client) =>
-          client.exists(redisKey),
-        );
-        if (exists === 1) return 'skipped';
-      } catch {
-        return 'failed';
-      }
+      const entry = await this.cache.getEntry(key);
+      if (entry && isFresh(entry, this.cache.settings.clock.now())) return 'skipped';
     }
-    let value: T | undefined;
+    let skipped = false;
+    const loader = async (): Promise<T | null> => {
+      const value = await load(key);
+      if (value === undefined) skipped = true;
+      return value ?? null;
+    };
     try {
-      value = await load(key);
+      const refreshOptions =
+        options.ttlSeconds === undefined ? {} : { ttlSeconds: options.ttlSeconds };
+      const { stored } = await this.cache.refresh(key, loader, {
+        ...refreshOptions,
+        name: 'warm',
+        cacheIf: () => !skipped,
+      });
+      if (skipped) return 'skipped';
+      return stored ? 'warmed' : 'failed';
     } catch {
       return 'failed';
     }
-    if (value === undefined) return 'skipped';
-    return (await this.redis.set(key, value, options.ttlSeconds)) ? 'warmed' : 'failed';
   }
 }

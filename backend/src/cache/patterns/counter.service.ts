@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '../connection/redis.service.js';
+import type { RedisService } from '../connection/redis.service.js';
+import { StateRedis } from '../connection/state-redis.js';
 import { COUNTER_SCRIPT } from './counter.script.js';
 
 /** Options of a counter change. */
@@ -18,7 +19,11 @@ export interface CounterOptions {
  */
 @Injectable()
 export class CounterService {
-  constructor(private readonly redis: RedisService) {}
+  private readonly redis: RedisService;
+
+  constructor(state: StateRedis) {
+    this.redis = state.redis;
+  }
 
   /**
    * Adds `by` (default 1, a whole number) to `name` and returns the new value.

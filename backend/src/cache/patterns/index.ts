@@ -8,8 +8,19 @@ export {
 export { SessionService } from './session.service.js';
 export type { Session, SessionWriteOptions } from './session.types.js';
 export { RateLimiterService, type RateLimiterStats } from './rate-limiter.service.js';
-export type { RateLimitResult, RateLimitCheckOptions } from './rate-limit.types.js';
-export { FallbackRateLimiter } from './fallback-rate-limiter.js';
+export type {
+  RateLimitResult,
+  RateLimitCheckOptions,
+  RateLimitHit,
+  RateLimitWindow,
+} from './rate-limit.types.js';
+export { FallbackRateLimiter, type FallbackHit } from './fallback-rate-limiter.js';
+export {
+  RedisThrottlerStorage,
+  REDIS_THROTTLER_STORAGE_OPTIONS,
+  type RedisThrottlerStorageOptions,
+  type RedisThrottlerStorageRecord,
+} from './throttler-storage.js';
 export { RateLimit, type RateLimitOptions, type RateLimitRequest } from './rate-limit.decorator.js';
 export { RateLimitGuard } from './rate-limit.guard.js';
 export { LockService } from './lock.service.js';

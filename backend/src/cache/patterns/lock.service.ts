@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '../connection/redis.service.js';
+import type { RedisService } from '../connection/redis.service.js';
+import { StateRedis } from '../connection/state-redis.js';
 import { LockLostError } from '../errors/index.js';
 import { ACQUIRE_LOCK_SCRIPT, EXTEND_LOCK_SCRIPT, RELEASE_LOCK_SCRIPT } from './lock.scripts.js';
 import type { AcquireLockOptions, LockHandle, WithLockResult } from './lock.types.js';
@@ -15,7 +16,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 @Injectable()
 export class LockService {
-  constructor(private readonly redis: RedisService) {}
+  private readonly redis: RedisService;
+
+  constructor(state: StateRedis) {
+    this.redis = state.redis;
+  }
 
   /**
    * Tries to take `key` for `ttlMs`. Answers `null` ("not acquired") when someone else holds it

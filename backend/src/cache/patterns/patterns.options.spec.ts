@@ -10,6 +10,7 @@ describe('resolvePatternsOptions', () => {
       rateLimitFailClosed: false,
       rateLimitFallbackMaxKeys: 10_000,
       warmConcurrency: 8,
+      pubSubMaxChannels: 1_000,
     });
     expect(resolvePatternsOptions({}, 100)).toMatchObject({
       sessionTimeoutMs: 100,
@@ -24,5 +25,11 @@ describe('resolvePatternsOptions', () => {
     expect(() => resolvePatternsOptions({ sessionTtlSeconds: 1.5 }, 300)).toThrow(
       /patterns\.sessionTtlSeconds/,
     );
+    for (const pubSubMaxChannels of [0, -1, 2.5, Number.NaN]) {
+      expect(() => resolvePatternsOptions({ pubSubMaxChannels }, 300)).toThrow(
+        /patterns\.pubSubMaxChannels/,
+      );
+    }
+    expect(resolvePatternsOptions({ pubSubMaxChannels: 5 }, 300).pubSubMaxChannels).toBe(5);
   });
 });

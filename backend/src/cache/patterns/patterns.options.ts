@@ -24,6 +24,13 @@ export interface PatternsOptions {
   rateLimitFallbackMaxKeys?: number;
   /** Keys loaded at once by the cache warmer. Default 8. */
   warmConcurrency?: number;
+  /**
+   * Most distinct channels this process subscribes to at once through `PubSubService` (a count
+   * of channels; further handlers on a channel already subscribed are not counted). A
+   * subscription past it is refused with `PubSubLimitError`; unsubscribing frees a slot.
+   * Default 1,000.
+   */
+  pubSubMaxChannels?: number;
 }
 
 /** Pattern options with every default applied. */
@@ -42,6 +49,7 @@ export function resolvePatternsOptions(
     rateLimitFailClosed: options.rateLimitFailClosed ?? false,
     rateLimitFallbackMaxKeys: options.rateLimitFallbackMaxKeys ?? 10_000,
     warmConcurrency: options.warmConcurrency ?? 8,
+    pubSubMaxChannels: options.pubSubMaxChannels ?? 1_000,
   };
   for (const field of [
     'sessionTtlSeconds',
@@ -49,6 +57,7 @@ export function resolvePatternsOptions(
     'rateLimitDecisionTimeoutMs',
     'rateLimitFallbackMaxKeys',
     'warmConcurrency',
+    'pubSubMaxChannels',
   ] as const) {
     const value = resolved[field];
     if (!Number.isInteger(value) || value <= 0) {

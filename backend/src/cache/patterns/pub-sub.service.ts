@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RedisService } from '../connection/redis.service.js';
 import type { RedisClient } from '../connection/redis-client.factory.js';
+import { PubSubLimitError } from '../errors/index.js';
 import { RateLimitedLogger } from '../logging/rate-limited.logger.js';
+import { resolvePatternsOptions } from './patterns.options.js';
 import type { Channel, MessageHandler, PubSubStats } from './pub-sub.types.js';
 
 /**
@@ -12,6 +14,10 @@ import type { Channel, MessageHandler, PubSubStats } from './pub-sub.types.js';
  *
  * Delivery is Redis pub/sub's: at most once, and messages published while the subscriber is
  * disconnected are lost. Use a queue for work that must not be lost.
+ *
+ * The number of distinct channels subscribed at once is capped (`patterns.pubSubMaxChannels`,
+ * default 1,000): every channel costs memory here and on Redis for as long as it is subscribed,
+ * so a channel name that comes from a request must never grow the set without bound.
  */
 @Injectable()
 export class PubSubService {
@@ -25,8 +31,15 @@ export class PubSubService {
   >();
   /** Redis channels whose SUBSCRIBE has not been acknowledged yet (retried on ready). */
   private readonly unconfirmed = new Set<string>();
+  /**
+   * Redis channels left while the connection was down: ioredis resubscribes them with the
+   * connection, so UNSUBSCRIBE is sent again once it is back.
+   */
+  private readonly unconfirmedLeaves = new Set<string>();
   private gapStartedAt: number | null = null;
   private closed = false;
+  /** Most distinct channels subscribed at once (`patterns.pubSubMaxChannels`). */
+  private readonly maxChannels: number;
   private readonly stats = {
     published: 0,
     received: 0,
@@ -34,10 +47,15 @@ export class PubSubService {
     handlerErrors: 0,
     reconnectGaps: 0,
     lastGapMs: null as number | null,
+    refusedSubscriptions: 0,
   };
 
   constructor(private readonly redis: RedisService) {
     this.log = new RateLimitedLogger(this.logger, redis.settings.logIntervalMs);
+    this.maxChannels = resolvePatternsOptions(
+      redis.settings.patterns,
+      redis.settings.commandTimeoutMs,
+    ).pubSubMaxChannels;
   }
 
   /**
@@ -63,6 +81,10 @@ export class PubSubService {
    * the returned promise settles when Redis has acknowledged it, or after the command timeout
    * if Redis is away (the subscription is then made as soon as the connection is back).
    * Resolves without subscribing when caching is disabled.
+   *
+   * @throws PubSubLimitError when `channel` is not subscribed yet and this process already is
+   *   to `patterns.pubSubMaxChannels` distinct channels (logged, at most once per log interval).
+   *   Another handler on a channel already subscribed is always accepted.
    */
   async subscribe<T>(
     channel: Channel<T>,
@@ -72,8 +94,10 @@ export class PubSubService {
     let entry = this.subscriptions.get(redisChannel);
     const isNew = entry === undefined;
     if (!entry) {
+      if (this.subscriptions.size >= this.maxChannels) throw this.refuse();
       entry = { name: channel.name, handlers: new Set() };
       this.subscriptions.set(redisChannel, entry);
+      this.unconfirmedLeaves.delete(redisChannel);
     }
     entry.handlers.add(handler as MessageHandler<unknown>);
     const unsubscribe = () => this.unsubscribe(redisChannel, handler as MessageHandler<unknown>);
@@ -91,6 +115,7 @@ export class PubSubService {
       ...this.stats,
       connected: this.subscriber?.status === 'ready',
       channels: [...this.subscriptions.values()].map((s) => s.name),
+      maxChannels: this.maxChannels,
     };
   }
 
@@ -105,6 +130,14 @@ export class PubSubService {
   /** The Redis channel of a logical channel name; override to change the layout. */
   protected redisChannel(name: string): string {
     return this.redis.namespace.toRedisKey(`channel:${name}`);
+  }
+
+  /** Counts and logs a subscription refused at the cap (the cap only: never a name or payload). */
+  private refuse(): PubSubLimitError {
+    this.stats.refusedSubscriptions += 1;
+    const error = new PubSubLimitError(this.maxChannels);
+    this.log.warn('channel limit', error.message);
+    return error;
   }
 
   private ensureSubscriber(): RedisClient | null {
@@ -126,6 +159,10 @@ export class PubSubService {
         this.gapStartedAt = null;
       }
       if (this.unconfirmed.size > 0) void this.sendSubscribe(subscriber, [...this.unconfirmed]);
+      // After ioredis's own resubscription, which follows this event in the same turn.
+      if (this.unconfirmedLeaves.size > 0) {
+        setImmediate(() => void this.sendUnsubscribe(subscriber, [...this.unconfirmedLeaves]));
+      }
     });
     subscriber.on('close', () => {
       if (!this.closed && this.gapStartedAt === null) this.gapStartedAt = Date.now();
@@ -140,17 +177,34 @@ export class PubSubService {
     return subscriber;
   }
 
-  private async sendSubscribe(subscriber: RedisClient, channels: string[]): Promise<void> {
-    const timeoutMs = this.redis.settings.commandTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
+  private sendSubscribe(subscriber: RedisClient, channels: string[]): Promise<void> {
     const sent = subscriber.subscribe(...channels).then(() => {
       for (const c of channels) this.unconfirmed.delete(c);
     });
+    return this.withinCommandTimeout(sent);
+  }
+
+  /** UNSUBSCRIBE; a channel whose command was lost with the connection is left again later. */
+  private sendUnsubscribe(subscriber: RedisClient, channels: string[]): Promise<void> {
+    const sent = subscriber.unsubscribe(...channels).then(
+      () => {
+        for (const c of channels) this.unconfirmedLeaves.delete(c);
+      },
+      () => {
+        for (const c of channels) if (!this.subscriptions.has(c)) this.unconfirmedLeaves.add(c);
+      },
+    );
+    return this.withinCommandTimeout(sent);
+  }
+
+  /** Waits for `sent` at most the command timeout; never throws. */
+  private async withinCommandTimeout(sent: Promise<void>): Promise<void> {
     sent.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       sent,
       new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
+        timer = setTimeout(resolve, this.redis.settings.commandTimeoutMs);
       }),
     ]).catch(() => undefined);
     clearTimeout(timer);
@@ -163,17 +217,8 @@ export class PubSubService {
     if (entry.handlers.size > 0) return;
     this.subscriptions.delete(redisChannel);
     this.unconfirmed.delete(redisChannel);
-    if (this.subscriber?.status !== 'ready') return;
-    const pending = this.subscriber.unsubscribe(redisChannel);
-    pending.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      pending,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.redis.settings.commandTimeoutMs);
-      }),
-    ]).catch(() => undefined);
-    clearTimeout(timer);
+    if (!this.subscriber || this.closed) return;
+    await this.sendUnsubscribe(this.subscriber, [redisChannel]);
   }
 
   private dispatch(redisChannel: string, message: string): void {

@@ -35,4 +35,8 @@ export interface PubSubStats {
   connected: boolean;
   /** Logical channels with at least one handler. */
   channels: string[];
+  /** Most distinct channels subscribed at once (`patterns.pubSubMaxChannels`). */
+  maxChannels: number;
+  /** Subscriptions refused because `maxChannels` channels were already subscribed. */
+  refusedSubscriptions: number;
 }

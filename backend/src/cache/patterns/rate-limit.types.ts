@@ -25,3 +25,27 @@ export interface RateLimitCheckOptions {
   /** The limit the per-process fallback applies when Redis is down. Default `limit`. */
   fallbackLimit?: number;
 }
+
+/** The limit of one `RateLimiterService.hit`. */
+export interface RateLimitWindow {
+  /** Most requests admitted in any window; a positive whole number. */
+  limit: number;
+  /** Length of the sliding window, in ms; a positive whole number. */
+  windowMs: number;
+  /**
+   * How long a request the window refuses blocks the key, in ms: every request is refused, and
+   * none counted, until it ends. 0: no block (a slot frees as soon as the oldest request leaves
+   * the window).
+   */
+  blockMs: number;
+}
+
+/** A decision of `RateLimiterService.hit`: the sliding window's, with its block. */
+export interface RateLimitHit extends RateLimitResult {
+  /** Requests the window holds, this one included when it was admitted. */
+  count: number;
+  /** When the block that refused this request ends, in epoch ms; 0 when no block did. */
+  blockedUntilMs: number;
+  /** When the decision was made, in epoch ms, by the decider's clock (Redis's or this process's). */
+  decidedAtMs: number;
+}

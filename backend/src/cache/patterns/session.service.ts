@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '../connection/redis.service.js';
+import type { RedisService } from '../connection/redis.service.js';
+import { StateRedis } from '../connection/state-redis.js';
 import { CacheError, RedisTimeoutError, SessionStoreUnavailableError } from '../errors/index.js';
 import { encodeKeyPart } from '../keys/index.js';
 import { resolvePatternsOptions } from './patterns.options.js';
@@ -21,7 +22,11 @@ export class SessionService<T = Record<string, unknown>> {
   private readonly defaultTtlSeconds: number;
   private readonly timeoutMs: number;
 
-  constructor(private readonly redis: RedisService) {
+  private readonly redis: RedisService;
+
+  constructor(state: StateRedis) {
+    const redis = state.redis;
+    this.redis = redis;
     const options = resolvePatternsOptions(
       redis.settings.patterns,
       redis.settings.commandTimeoutMs,

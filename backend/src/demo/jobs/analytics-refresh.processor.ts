@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { RedisService } from '../../cache/index.js';
+import { CacheService } from '../../cache/index.js';
 import { QueueProcessor, type JobHandler } from '../../queue/index.js';
 import { simulateWork } from './simulated-work.js';
 
@@ -8,11 +8,12 @@ import { simulateWork } from './simulated-work.js';
 @Injectable()
 @QueueProcessor('analytics-refresh')
 export class AnalyticsRefreshProcessor implements JobHandler {
-  constructor(private readonly redis: RedisService) {}
+  constructor(private readonly cache: CacheService) {}
 
   async process(job: Job): Promise<{ refreshedAtMs: number; keysDropped: number }> {
     await simulateWork(job.data, 5);
-    const keysDropped = await this.redis.deleteByPrefix('analytics:');
+    // Rejects when Redis cannot be reached: the job then fails and is retried.
+    const keysDropped = await this.cache.deleteByPrefix('analytics:');
     return { refreshedAtMs: Date.now(), keysDropped };
   }
 }

@@ -1,3 +1,4 @@
+import { NoCache } from '../../cache/index.js';
 import {
   Body,
   Controller,
@@ -10,6 +11,7 @@ import {
 } from '@nestjs/common';
 import {
   JobNotEnqueuedError,
+  QueuesDisabledError,
   QueueService,
   UnknownQueueError,
   type JobView,
@@ -19,6 +21,8 @@ import {
  * `POST /jobs/:queue` enqueues a job (body: the job's data) and answers 202 with its id;
  * 503 when it could not be stored (it will then never run). `GET /jobs/:queue/:id` reads its state.
  */
+// Live state: never cached, even with CacheInterceptor applied globally.
+@NoCache()
 @Controller('jobs')
 export class JobsController {
   constructor(private readonly queues: QueueService) {}
@@ -52,7 +56,9 @@ export class JobsController {
 
   private toHttp(error: unknown): Error {
     if (error instanceof UnknownQueueError) return new NotFoundException(error.message);
-    if (error instanceof JobNotEnqueuedError) return new ServiceUnavailableException(error.message);
+    if (error instanceof JobNotEnqueuedError || error instanceof QueuesDisabledError) {
+      return new ServiceUnavailableException(error.message);
+    }
     return new ServiceUnavailableException('the queue Redis did not answer');
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
-import { RedisService } from '../../cache/index.js';
+import { RedisService, NoCache } from '../../cache/index.js';
 import { InjectAppConfig, type AppConfig } from '../../config/index.js';
 import { sleep } from '../../queue/deadline.js';
 
@@ -16,6 +16,8 @@ export interface LookupAnswer {
  * (one cache read, and on a miss a simulated database read of `DEMO_DB_LATENCY_MS` and a cache
  * write). Its reads are counted by `redis_hits_total` and `redis_misses_total` on `/metrics`.
  */
+// Live state: never cached, even with CacheInterceptor applied globally.
+@NoCache()
 @Controller('demo/lookup')
 export class LookupController {
   constructor(

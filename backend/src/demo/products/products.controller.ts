@@ -20,7 +20,7 @@ export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
   @Get()
-  @Cacheable({ ttlSeconds: 60, tags: ['products'] })
+  @Cacheable({ ttlSeconds: 60, tags: ['products'], queryParams: [] })
   findAll(): Promise<{ items: ProductRecord[]; loadedAt: string; loadSeq: number }> {
     return this.products.findAll();
   }

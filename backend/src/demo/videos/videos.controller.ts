@@ -1,7 +1,10 @@
+import { NoCache } from '../../cache/index.js';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { VideosService } from './videos.service.js';
 
 /** Video routes whose data is cached by `VideosService` (service-level `@Cacheable`). */
+// Live state: never cached, even with CacheInterceptor applied globally.
+@NoCache()
 @Controller('videos')
 export class VideosController {
   constructor(private readonly videos: VideosService) {}

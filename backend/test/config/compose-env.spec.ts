@@ -48,6 +48,17 @@ describe('.env.example', () => {
     expect([...documented.keys()].filter((name) => !known.has(name))).toEqual([]);
   });
 
+  it('gives every variable the compose file requires a value, so that `cp .env.example .env && docker compose up` works', () => {
+    const required = [...compose.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):\?/g)].map((m) => m[1]);
+    expect(required.length).toBeGreaterThan(0);
+    const values = new Map(
+      [...example.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+    );
+    expect(
+      required.filter((name) => !/^[A-Za-z0-9]+$/.test(values.get(name as string) ?? '')),
+    ).toEqual([]);
+  });
+
   it('gives each variable a comment', () => {
     const bare = [...documented].filter(([, comment]) => comment === '').map(([name]) => name);
     expect(bare).toEqual([]);

@@ -1,8 +1,4 @@
-import {
-  createStandaloneCache,
-  type CacheService,
-  type RedisService,
-} from '../../src/cache/index.js';
+import { createStandaloneCache, type CacheService } from '../../src/cache/index.js';
 import { startCacheService } from '../support/cache-service.fixture.js';
 import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -11,12 +7,11 @@ import { sleep } from '../support/wait-for.js';
 describe('CacheService.getOrSet against a real redis-server', () => {
   let server: RedisServer;
   let cache: CacheService;
-  let redis: RedisService;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
     server = await RedisServer.start();
-    ({ cache, redis, close } = await startCacheService(server.url));
+    ({ cache, close } = await startCacheService(server.url));
   });
 
   afterAll(async () => {
@@ -24,7 +19,7 @@ describe('CacheService.getOrSet against a real redis-server', () => {
     await server.stop();
   });
 
-  const redisKey = (key: string) => redis.namespace.toRedisKey(key);
+  const redisKey = (key: string) => cache.keyspace.entry(key);
 
   it('loads on a miss, then answers from Redis, and counts both by name', async () => {
     let calls = 0;
@@ -47,6 +42,7 @@ describe('CacheService.getOrSet against a real redis-server', () => {
       loads: 1,
       errors: 0,
       staleServed: 0,
+      loadMs: expect.any(Number) as number,
     });
     expect(await server.cli('EXISTS', redisKey('p:1'))).toBe('1');
   });
@@ -118,7 +114,7 @@ describe('CacheService.getOrSet against a real redis-server', () => {
     await cache.set('t:a', 1, { ttlSeconds: 60, tags: ['product:42', 'products'] });
     await cache.set('t:b', 2, { ttlSeconds: 60, tags: ['products'] });
     await cache.set('t:c', 3, { ttlSeconds: 60, tags: ['other'] });
-    const tagTtl = Number(await server.cli('PTTL', redisKey('__tag:products')));
+    const tagTtl = Number(await server.cli('PTTL', cache.keyspace.tagSet('products')));
     expect(tagTtl).toBeGreaterThan(50_000);
     expect(await cache.invalidateTags(['product:42'])).toBe(1);
     expect(await cache.get('t:a')).toBeNull();
@@ -126,7 +122,7 @@ describe('CacheService.getOrSet against a real redis-server', () => {
     expect(await cache.invalidateTags(['products'])).toBe(1);
     expect(await cache.get('t:b')).toBeNull();
     expect(await cache.get('t:c')).toBe(3);
-    expect(await server.cli('EXISTS', redisKey('__tag:products'))).toBe('0');
+    expect(await server.cli('EXISTS', cache.keyspace.tagSet('products'))).toBe('0');
   });
 
   it('does not store a value above the size cap, but returns it', async () => {
@@ -162,7 +158,14 @@ describe('CacheService.getOrSet against a real redis-server', () => {
   });
 
   it('serves the stale value during grace when the loader fails', async () => {
-    const options = { ttlSeconds: 0.2, graceSeconds: 10, jitterRatio: 0, name: 'grace' };
+    // Without a back-off the next call runs its loader again (the back-off has its own spec).
+    const options = {
+      ttlSeconds: 0.2,
+      graceSeconds: 10,
+      jitterRatio: 0,
+      name: 'grace',
+      failureBackoffMs: 0,
+    };
     expect(await cache.getOrSet('grace:1', () => 'old', options)).toBe('old');
     await sleep(300);
     const served = await cache.getOrSet(
@@ -252,7 +255,7 @@ describe('CacheService across processes sharing one Redis', () => {
       database = 'v2';
       await invalidator.cache.invalidateTags(['race']);
       expect(await pending).toBe('v1');
-      expect(await server.cli('EXISTS', `${keyPrefix}:race:1`)).toBe('0');
+      expect(await server.cli('EXISTS', `${keyPrefix}:cache:e:race:1`)).toBe('0');
       expect(await writer.cache.getOrSet('race:1', slowRead, { tags: ['race'] })).toBe('v2');
       expect(await invalidator.cache.get('race:1')).toBe('v2');
     } finally {
@@ -267,7 +270,7 @@ describe('CacheService across processes sharing one Redis', () => {
       caching: { lockWaitMs: 300 },
     });
     try {
-      await server.cli('SET', `${keyPrefix}:__lock:orphan`, 'someone-else', 'PX', '60000');
+      await server.cli('SET', `${keyPrefix}:cache:l:orphan`, 'someone-else', 'PX', '60000');
       const startedAt = Date.now();
       expect(await node.cache.getOrSet('orphan', () => 'loaded')).toBe('loaded');
       const waitedMs = Date.now() - startedAt;
@@ -293,7 +296,9 @@ describe('CacheService across processes sharing one Redis', () => {
       expect(tookMs).toBeGreaterThanOrEqual(190);
       expect(tookMs).toBeLessThan(400);
       const prefix = node.redis.namespace.prefix;
-      expect(await local.cli('EXISTS', `${prefix}:hung`, `${prefix}:__lock:hung`)).toBe('0');
+      expect(await local.cli('EXISTS', `${prefix}:cache:e:hung`, `${prefix}:cache:l:hung`)).toBe(
+        '0',
+      );
     } finally {
       local.resume();
       await node.close();
@@ -333,7 +338,7 @@ describe('CacheService outside Nest', () => {
       const load = () => ++calls;
       expect(await standalone.cache.getOrSet('k', load)).toBe(1);
       expect(await standalone.cache.getOrSet('k', load)).toBe(1);
-      expect(await server.cli('EXISTS', 'standalone:k')).toBe('1');
+      expect(await server.cli('EXISTS', 'standalone:cache:e:k')).toBe('1');
     } finally {
       await standalone.close();
       await server.stop();

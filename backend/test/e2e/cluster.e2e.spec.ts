@@ -1,10 +1,13 @@
 import { Queue, Worker } from 'bullmq';
 import type { Cluster } from 'ioredis';
 import { hashSlot, queueNameFor, type RedisService } from '../../src/cache/index.js';
+import { QueueService } from '../../src/queue/index.js';
 import { ClusterTopology } from '../support/cluster-topology.js';
 import { patternsContract, type PatternsTarget } from '../support/patterns.contract.js';
 import { redisServiceContract } from '../support/redis-service.contract.js';
 import { aclMode } from '../support/acl-mode.js';
+import { startedWorker } from '../support/queue-workers.js';
+import type { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';
 import { createTestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait-for.js';
@@ -47,11 +50,13 @@ describe('RedisService on a Redis Cluster (3 masters, 3 replicas)', () => {
     const client = redis.getClient();
     if (!client) throw new Error('no client');
     const name = queueNameFor('emails', redis.mode);
-    const keys = ['wait', 'active', 'meta', 'events'].map((s) => `bull:${name}:${s}`);
+    // A BullMQ prefix without a hash tag of its own, inside the namespace the product may use.
+    const prefix = `${redis.settings.keyPrefix}:bull`;
+    const keys = ['wait', 'active', 'meta', 'events'].map((s) => `${prefix}:${name}:${s}`);
     expect(new Set(keys.map(hashSlot)).size).toBe(1);
     await client.del(...keys);
     await expect(client.rpoplpush(keys[0] as string, keys[1] as string)).resolves.toBeNull();
-    const untagged = ['wait', 'active'].map((s) => `bull:emails:${s}`);
+    const untagged = ['wait', 'active'].map((s) => `${prefix}:emails:${s}`);
     expect(hashSlot(untagged[0] as string)).not.toBe(hashSlot(untagged[1] as string));
     await expect(client.rpoplpush(untagged[0] as string, untagged[1] as string)).rejects.toThrow(
       /CROSSSLOT/,
@@ -66,8 +71,10 @@ describe('RedisService on a Redis Cluster (3 masters, 3 replicas)', () => {
       commandTimeout: undefined,
     }) as Cluster;
     const name = queueNameFor('emails', redis.mode);
+    // Untagged, so that the queue name's tag decides the slot (QueueService tags the prefix).
+    const prefix = `${redis.settings.keyPrefix}:bull`;
     // As QueueService does: an ACL user may not run BullMQ's INFO version check.
-    const queue = new Queue(name, { connection: queueClient, skipVersionCheck: aclMode });
+    const queue = new Queue(name, { connection: queueClient, prefix, skipVersionCheck: aclMode });
     const processed: number[] = [];
     const worker = new Worker<{ n: number }>(
       name,
@@ -75,9 +82,13 @@ describe('RedisService on a Redis Cluster (3 masters, 3 replicas)', () => {
         processed.push(job.data.n);
         return Promise.resolve(job.data.n * 2);
       },
-      { connection: workerClient, skipVersionCheck: aclMode },
+      { connection: workerClient, prefix, skipVersionCheck: aclMode },
     );
-    const untagged = new Queue('emails', { connection: queueClient, skipVersionCheck: aclMode });
+    const untagged = new Queue('emails', {
+      connection: queueClient,
+      prefix,
+      skipVersionCheck: aclMode,
+    });
     try {
       await queue.addBulk(Array.from({ length: 20 }, (_, n) => ({ name: 'send', data: { n } })));
       await waitFor(() => processed.length === 20, { what: '20 jobs processed' });
@@ -106,6 +117,32 @@ describe('RedisService on a Redis Cluster (3 masters, 3 replicas)', () => {
       expect(await app.redis.set('boot', 1)).toBe(true);
       const redisKey = app.redis.namespace.toRedisKey('boot');
       expect(await (await topology.ownerOf(redisKey)).cli('GET', redisKey)).toBe('1');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("runs the backend's queues under its hash-tagged prefix {<keyPrefix>:bull}", async () => {
+    const app = await createTestApp().withEnv({ REDIS_CLUSTER_NODES: topology.nodeList }).start();
+    try {
+      const queues = app.app.get(QueueService);
+      await startedWorker(queues, 'post-publishing');
+      const { id } = await queues.add('post-publishing', { workMs: 1 });
+      await waitFor(
+        async () => (await queues.getJob('post-publishing', id))?.state === 'completed',
+        {
+          what: 'the job to complete',
+        },
+      );
+      const prefix = `{${app.redis.settings.keyPrefix}:bull}`;
+      const keys = ['meta', 'completed', id].map((s) => `${prefix}:post-publishing:${s}`);
+      const owners = await Promise.all(keys.map((key) => topology.ownerOf(key)));
+      expect(new Set(owners.map((o) => o.port)).size).toBe(1);
+      for (const key of keys) expect(await (owners[0] as RedisServer).cli('EXISTS', key)).toBe('1');
+      const slots = ['post-publishing', 'webhook-processing'].map((q) =>
+        hashSlot(`${prefix}:${q}:meta`),
+      );
+      expect(slots[0]).toBe(slots[1]);
     } finally {
       await app.close();
     }

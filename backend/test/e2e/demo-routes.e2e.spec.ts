@@ -178,7 +178,7 @@ describe.each(adapters)('reference routes on %s', (adapter) => {
     };
     await t.request('/videos/intro/upload-url');
     const ttlSeconds = async (key: string) =>
-      Number(await server.cli('TTL', t.redis.namespace.toRedisKey(key)));
+      Number(await server.cli('TTL', t.cache.keyspace.entry(key)));
     const ttls = {
       list: await ttlSeconds(cacheKeys.videoList()),
       stats: await ttlSeconds(cacheKeys.videoStats('intro')),

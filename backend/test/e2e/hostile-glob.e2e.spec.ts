@@ -45,9 +45,7 @@ describe.each(adapters)('Glob characters in invalidation ids on %s', (adapter) =
   });
 
   async function existing(keys: readonly string[]): Promise<number> {
-    const replies = await server.cliBatch(
-      keys.map((k) => ['EXISTS', t.redis.namespace.toRedisKey(k)]),
-    );
+    const replies = await server.cliBatch(keys.map((k) => ['EXISTS', cache.keyspace.entry(k)]));
     return replies.filter((r) => r.trim() === '1').length;
   }
 

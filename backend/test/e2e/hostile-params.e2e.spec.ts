@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import { CapturingLogger } from '../support/capturing-logger.js';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../support/cache-test-app.js';
 import { HostileController } from './fixtures/hostile.controller.js';
@@ -13,30 +13,6 @@ const VALUES = [
   'emoji 😀🎉 and ünïcödé',
   '\r\n\u0000😀\u202e',
 ];
-
-/** Collects every line the app logs, as one string per call. */
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log(message: unknown, context?: string) {
-    this.push('log', message, context);
-  }
-  error(message: unknown, context?: string) {
-    this.push('error', message, context);
-  }
-  warn(message: unknown, context?: string) {
-    this.push('warn', message, context);
-  }
-  debug(message: unknown, context?: string) {
-    this.push('debug', message, context);
-  }
-  verbose(message: unknown, context?: string) {
-    this.push('verbose', message, context);
-  }
-  private push(level: string, message: unknown, context?: string) {
-    const text = typeof message === 'string' ? message : JSON.stringify(message);
-    this.lines.push(`${level} [${context ?? ''}] ${text}`);
-  }
-}
 
 describe.each(adapters)('CR, LF, NUL and emoji in parameters on %s', (adapter) => {
   let t: CacheTestApp;

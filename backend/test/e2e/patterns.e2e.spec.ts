@@ -3,9 +3,9 @@ import { Test } from '@nestjs/testing';
 import {
   CacheError,
   CacheModule,
+  CacheService,
   CacheWarmerService,
   CounterService,
-  RedisService,
   SessionService,
   SessionStoreUnavailableError,
 } from '../../src/cache/index.js';
@@ -64,10 +64,11 @@ describe('counters, cache warming and the session store against a real redis-ser
   });
 
   it('warms keys with bounded concurrency and reports warmed, skipped and failed', async () => {
-    const { redis, get, close } = await startRedisService(server.url);
+    const { get, close } = await startRedisService(server.url);
     const warmer = get(CacheWarmerService);
+    const cache = get(CacheService);
     try {
-      await redis.set('product:1', { id: 1, cached: true });
+      await cache.set('product:1', { id: 1, cached: true });
       let inFlight = 0;
       let maxInFlight = 0;
       const report = await warmer.warm(
@@ -91,9 +92,14 @@ describe('counters, cache warming and the session store against a real redis-ser
         failedKeys: ['product:13'],
       });
       expect(maxInFlight).toBe(4);
-      expect(await redis.get('product:1')).toEqual({ id: 1, cached: true });
-      expect(await redis.get('product:2')).toEqual({ id: 2, cached: false });
-      expect(await redis.ttl('product:2')).toBeGreaterThan(55);
+      expect(await cache.get('product:1')).toEqual({ id: 1, cached: true });
+      expect(await cache.get('product:2')).toEqual({ id: 2, cached: false });
+      expect((await cache.describe('product:2')).ttlMs).toBeGreaterThan(50_000);
+      // A warmed key is a hit for getOrSet: its loader does not run.
+      expect(await cache.getOrSet('product:2', () => ({ id: 2, cached: 'reloaded' }))).toEqual({
+        id: 2,
+        cached: false,
+      });
     } finally {
       await close();
     }
@@ -127,8 +133,7 @@ describe('counters, cache warming and the session store against a real redis-ser
       await app.init();
       const reports = await moduleRef.get(CacheWarmerService).startupReports();
       expect(reports.get('catalogue')).toMatchObject({ warmed: 2, skipped: 0, failed: 0 });
-      const redis = moduleRef.get(RedisService);
-      expect(await redis.get('cat:b')).toEqual({ key: 'cat:b' });
+      expect(await moduleRef.get(CacheService).get('cat:b')).toEqual({ key: 'cat:b' });
     } finally {
       await app.close();
     }

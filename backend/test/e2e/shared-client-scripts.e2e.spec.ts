@@ -41,6 +41,8 @@ describe('script commands defined while an auto-pipeline is open (BullMQ on the 
     // (without a version check in between when INFO is skipped, as for an ACL user).
     const queue = new Queue(`scripts-${Date.now()}`, {
       connection: client,
+      // As QueueService does: BullMQ's keys inside the namespace (an ACL user may touch no other).
+      prefix: `${redis.settings.keyPrefix}:bull`,
       skipVersionCheck: true,
     });
     try {

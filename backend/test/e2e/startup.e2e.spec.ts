@@ -40,6 +40,26 @@ describe('startup', () => {
     }
   }, 40_000);
 
+  it('Ctrl-C (SIGINT) in development exits at once, without the drain', async () => {
+    const port = await freePort();
+    const backend = spawnBackend({
+      PORT: String(port),
+      NODE_ENV: 'development',
+      SHUTDOWN_GRACE_MS: '5000',
+    });
+    try {
+      await firstAnswerMs(`http://127.0.0.1:${port}/`, 10_000);
+      const startedAt = Date.now();
+      await backend.stop('SIGINT');
+      const exitMs = Date.now() - startedAt;
+      process.stdout.write(`[startup] SIGINT in development: exited after ${exitMs} ms\n`);
+      expect(exitMs).toBeLessThan(2_500);
+      expect(backend.output()).toContain('draining HTTP for 0 ms');
+    } finally {
+      await backend.stop('SIGKILL');
+    }
+  }, 20_000);
+
   it('an invalid variable stops startup with a message naming it, and no secret', async () => {
     const backend = spawnBackend({ REDIS_PORT: 'not-a-port', REDIS_PASSWORD: 'p4ssw0rd-value' });
     expect(await backend.exited).toBe(1);

@@ -50,7 +50,9 @@ describe('health probes while Redis is hung (SIGSTOP)', () => {
           `/health/ready ${ready.status} in ${ready.ms.toFixed(0)} ms (redis ${ready.body.details.redis?.status}); ` +
           `/health ${full.status} in ${full.ms.toFixed(0)} ms (redis ${full.body.details.redis?.status})`,
       );
-      expect(Math.max(...live)).toBeLessThan(50);
+      // Well under one command timeout (300 ms): liveness never waits on the hung Redis. The
+      // margin absorbs event-loop lag on a loaded 2-core machine (7 ms alone, 70 ms seen loaded).
+      expect(Math.max(...live)).toBeLessThan(150);
       expect(ready.status).toBe(200);
       expect(ready.ms).toBeLessThan(600);
       expect(ready.body.details.redis).toMatchObject({ status: 'down', required: false });

@@ -23,19 +23,23 @@ export interface ProductCredentials {
 
 /**
  * The product's ACL rules for key prefix `prefix`, as the README documents them: its own keys
- * and BullMQ's (`bull:` standalone and Sentinel, `{bull}:` in a Cluster), its own pub/sub
- * channels, every command but the dangerous ones.
+ * (BullMQ's included: `<prefix>:bull:` standalone and Sentinel) and, in a Cluster, BullMQ's
+ * hash-tagged `{<prefix>:bull}:`; its own pub/sub channels; every command but the dangerous
+ * ones. Nothing outside the prefix: not another deployment's queues under BullMQ's default
+ * `bull:`.
  */
 export function productAclRules(prefix: string): string[] {
   return [
     'resetkeys',
     `~${prefix}:*`,
-    '~bull:*',
-    '~{bull}:*',
+    `~{${prefix}:bull}:*`,
     'resetchannels',
     `&${prefix}:*`,
+    '&__redis__:invalidate',
     '+@all',
     '-@dangerous',
+    // INFO (in @dangerous): the run_id check after reconnections, the eviction-policy warning.
+    '+info',
   ];
 }
 

@@ -74,7 +74,10 @@ export async function startCacheTestApp(options: {
     request: (path, init) => fetch(`${baseUrl}${path}`, init),
     storedHttpKeys: async (fragment) => {
       const keys: string[] = [];
-      for await (const key of redis.scanKeys('http:')) if (key.includes(fragment)) keys.push(key);
+      // CacheService lists its entries wherever the keyspace puts them (never its bookkeeping).
+      for await (const key of app.get(CacheService).keys('http:')) {
+        if (key.includes(fragment)) keys.push(key);
+      }
       return keys;
     },
     close: async () => {

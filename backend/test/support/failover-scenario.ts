@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   CommandWatch,
   measureWriteResume,
@@ -73,6 +74,9 @@ export async function runFailoverUnderLoad(scenario: FailoverScenario): Promise<
   const httpRun = httpPath
     ? startHttpLoad({ baseUrl: app.baseUrl, paths: HTTP_PATH_INDEXES.map(httpPath), ...load })
     : undefined;
+  // The app serves from this process: a stalled event loop (GC, other work) shows here.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   try {
     await sleep(LEAD_IN_MS);
     const faultAtMs = Date.now();
@@ -95,6 +99,7 @@ export async function runFailoverUnderLoad(scenario: FailoverScenario): Promise<
       scenario.inScope,
     );
     const http = httpSamples ? summarize(httpSamples) : undefined;
+    loopDelay.disable();
     const { inScope } = scenario;
     const otherShards = inScope
       ? summarize(
@@ -107,6 +112,9 @@ export async function runFailoverUnderLoad(scenario: FailoverScenario): Promise<
     const extra: string[] = [
       `RedisService   timeouts ${statsAfter.timeouts - statsBefore.timeouts}, errors ${statsAfter.errors - statsBefore.errors}, short-circuited by the breaker ${statsAfter.shortCircuited - statsBefore.shortCircuited}, reconnect attempts ${statsAfter.reconnectAttempts - statsBefore.reconnectAttempts}`,
     ];
+    extra.push(
+      `event loop     delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms (the app's process, during the run)`,
+    );
     if (otherShards) {
       extra.push(
         `other shards   ${otherShards.total} ops between fault and switch: ok ${otherShards.ok}, miss/dropped ${otherShards.notOk}, exceptions ${otherShards.threw}`,
@@ -133,6 +141,7 @@ export async function runFailoverUnderLoad(scenario: FailoverScenario): Promise<
     printFailoverFigures(result);
     return result;
   } finally {
+    loopDelay.disable();
     cacheRun.stop();
     httpRun?.stop();
     watch?.stop();

@@ -175,6 +175,8 @@ export interface ClosedLoopOptions {
    * `'(i) => "/list?page=" + (i % 5)'`.
    */
   pathSource: string;
+  /** `POST` sends an empty JSON object as the body. Default `GET`. */
+  method?: 'GET' | 'POST';
 }
 
 /** What a closed-loop run did. */
@@ -185,26 +187,27 @@ export interface ClosedLoopResult {
 }
 
 /**
- * Sends `requests` GETs from a separate Node process with `concurrency` of them in flight at
+ * Sends `requests` GETs (or POSTs) from a separate Node process with `concurrency` of them in flight at
  * all times (a new one as soon as one is answered), over keep-alive connections, so that a
  * flood measures the server rather than a client sharing its process.
  */
 export function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedLoopResult> {
   const script = `
     import { Agent, request } from 'node:http';
-    const { baseUrl, requests, concurrency, pathSource } = JSON.parse(process.argv[1]);
+    const { baseUrl, requests, concurrency, pathSource, method = 'GET' } = JSON.parse(process.argv[1]);
+    const headers = method === 'POST' ? { 'content-type': 'application/json', 'content-length': '2' } : {};
     const pathOf = (0, eval)(pathSource);
     const { hostname, port } = new URL(baseUrl);
     const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
     const byStatus = {};
     const get = (path) =>
       new Promise((resolve) => {
-        const req = request({ host: hostname, port, path, agent }, (res) => {
+        const req = request({ host: hostname, port, path, agent, method, headers }, (res) => {
           res.resume();
           res.once('end', () => resolve(res.statusCode ?? 0));
         });
         req.once('error', () => resolve(0));
-        req.end();
+        req.end(method === 'POST' ? '{}' : undefined);
       });
     let next = 0;
     const startedAt = performance.now();

@@ -15,6 +15,8 @@ export interface SentinelTopologyOptions {
   downAfterMs?: number;
   /** Sentinel's failover timeout, in ms. Default 5,000. */
   failoverTimeoutMs?: number;
+  /** More `redis-server` arguments for both data nodes (e.g. `--min-replicas-to-write 1`). */
+  dataNodeArgs?: string[];
 }
 
 /** Arguments every data node gets: no delay before a replica's first sync. */
@@ -39,10 +41,11 @@ export class SentinelTopology {
     const started: RedisServer[] = [];
     const configDir = await mkdtemp(join(tmpdir(), 'sentinel-'));
     try {
-      const master = await RedisServer.start({ args: DATA_NODE_ARGS });
+      const nodeArgs = [...DATA_NODE_ARGS, ...(options.dataNodeArgs ?? [])];
+      const master = await RedisServer.start({ args: nodeArgs });
       started.push(master);
       const replica = await RedisServer.start({
-        args: [...DATA_NODE_ARGS, '--replicaof', '127.0.0.1', String(master.port)],
+        args: [...nodeArgs, '--replicaof', '127.0.0.1', String(master.port)],
       });
       started.push(replica);
       const sentinels: RedisServer[] = [];

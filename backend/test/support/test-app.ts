@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app.factory.js';
-import { RedisService } from '../../src/cache/index.js';
+import { CacheService, RedisService } from '../../src/cache/index.js';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { freePort } from './free-port.js';
 import { productEnv } from './product-user.js';
@@ -12,6 +12,7 @@ export interface TestApp {
   /** `http://127.0.0.1:<port>` */
   baseUrl: string;
   redis: RedisService;
+  cache: CacheService;
   /** `fetch` relative to the base URL. */
   request(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -26,6 +27,13 @@ export class TestAppBuilder {
   private env: Record<string, string> = {};
   private adapter: HttpAdapterName = 'express';
   private redisUrl: string | undefined;
+  private memoryOnly = false;
+
+  /** No `REDIS_*` variable at all: the backend runs memory-only. */
+  withoutRedis(): this {
+    this.memoryOnly = true;
+    return this;
+  }
 
   withRedis(server: RedisServer | string): this {
     this.redisUrl = typeof server === 'string' ? server : server.url;
@@ -43,15 +51,16 @@ export class TestAppBuilder {
   }
 
   async start(): Promise<TestApp> {
-    const redisUrl = this.redisUrl ?? `redis://127.0.0.1:${await freePort()}`;
-    const env = await productEnv({
+    const base = {
       NODE_ENV: 'test',
-      REDIS_URL: redisUrl,
       CACHE_KEY_PREFIX: `t${Math.random().toString(36).slice(2, 8)}`,
       DEMO_DB_LATENCY_MS: '20',
       SHUTDOWN_GRACE_MS: '0',
-      ...this.env,
-    });
+    };
+    const redisUrl = this.redisUrl ?? `redis://127.0.0.1:${await freePort()}`;
+    const env = this.memoryOnly
+      ? { ...base, ...this.env }
+      : await productEnv({ ...base, REDIS_URL: redisUrl, ...this.env });
     const app = await createApp({ env, adapter: this.adapter, readEnvFile: false, logger: false });
     await app.listen(0, '127.0.0.1');
     const server = app.getHttpServer() as { address(): { port: number } };
@@ -61,6 +70,7 @@ export class TestAppBuilder {
       app,
       baseUrl,
       redis: app.get(RedisService),
+      cache: app.get(CacheService),
       request: (path, init) => fetch(`${baseUrl}${path}`, init),
       close: () => app.close(),
     };

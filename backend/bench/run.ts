@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { benchGetOrSet } from './get-or-set.bench.js';
 import { benchHttpCache } from './http-cache.bench.js';
+import { benchMemoryTier } from './memory-tier.bench.js';
 import { benchRateLimiter } from './rate-limiter.bench.js';
 import { benchRedisService } from './redis-service.bench.js';
 
@@ -10,6 +11,7 @@ type Bench = () => Promise<string[]>;
 const benches: [string, Bench][] = [
   ['redis-service', benchRedisService],
   ['get-or-set', benchGetOrSet],
+  ['memory-tier', benchMemoryTier],
   ['http-cache', benchHttpCache],
   ['rate-limiter', benchRateLimiter],
 ];

@@ -5,6 +5,7 @@ import {
   Get,
   Module,
   Param,
+  ParseIntPipe,
   UseInterceptors,
   type DynamicModule,
   type INestApplication,
@@ -13,13 +14,16 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Keyv } from 'keyv';
+import type { Product } from '../../src/demo/products/product.js';
+import { productBody } from './product.body.js';
 
 /** Counts handler runs of the peer app, as `loadSeq` does in the reference backend. */
 export const peerHandlerCalls = { count: 0 };
 
 /**
  * What NestJS users run today: `@nestjs/cache-manager`'s interceptor over `cache-manager` and
- * `@keyv/redis`, on a route identical to the reference backend's `GET /products/:id`.
+ * `@keyv/redis`, on a route identical to the reference backend's `GET /products/:id` (same
+ * parameter pipe, same body, read counted after the simulated database wait as there).
  */
 function peerModule(redis: string | KeyvRedis<unknown>, dbLatencyMs: number): DynamicModule {
   @Controller('products')
@@ -27,17 +31,10 @@ function peerModule(redis: string | KeyvRedis<unknown>, dbLatencyMs: number): Dy
     @Get(':id')
     @UseInterceptors(CacheInterceptor)
     @CacheTTL(60_000)
-    async product(@Param('id') id: string): Promise<Record<string, unknown>> {
-      peerHandlerCalls.count += 1;
-      const loadSeq = peerHandlerCalls.count;
+    async product(@Param('id', ParseIntPipe) id: number): Promise<Product> {
       await new Promise((resolve) => setTimeout(resolve, dbLatencyMs));
-      return {
-        id,
-        name: `Product ${id}`,
-        priceCents: 999,
-        loadedAt: new Date().toISOString(),
-        loadSeq,
-      };
+      peerHandlerCalls.count += 1;
+      return productBody(id, peerHandlerCalls.count);
     }
   }
 

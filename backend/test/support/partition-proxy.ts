@@ -51,9 +51,13 @@ export class PartitionProxy {
     return this.mode !== null;
   }
 
-  /** Drops every proxied connection (a reset) and treats new ones as `mode` says until healed. */
-  cut(mode: PartitionMode = 'refuse'): void {
+  /**
+   * Drops every proxied connection (a reset) and treats new ones as `mode` says until healed.
+   * With `keepOpen`, connections made before the cut stay up: only new ones are affected.
+   */
+  cut(mode: PartitionMode = 'refuse', { keepOpen = false }: { keepOpen?: boolean } = {}): void {
     this.mode = mode;
+    if (keepOpen) return;
     for (const socket of this.piped) socket.resetAndDestroy();
     this.piped.clear();
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { SentinelConnection } from '../../src/cache/index.js';
 import { ADMIN_PASSWORD, ADMIN_USER, aclMode } from './acl-mode.js';
 import { freePort } from './free-port.js';
+import { PartitionProxy } from './partition-proxy.js';
 import { RedisServer } from './redis-server.js';
 import { waitFor } from './wait-for.js';
 
@@ -17,6 +18,11 @@ export interface SentinelTopologyOptions {
   failoverTimeoutMs?: number;
   /** More `redis-server` arguments for both data nodes (e.g. `--min-replicas-to-write 1`). */
   dataNodeArgs?: string[];
+  /**
+   * Put a {@link PartitionProxy} in front of each Sentinel, announced by it as its address: a
+   * client then knows the Sentinels only through the proxies (they name each other that way).
+   */
+  proxiedSentinels?: boolean;
 }
 
 /** Arguments every data node gets: no delay before a replica's first sync. */
@@ -34,11 +40,14 @@ export class SentinelTopology {
     readonly dataNodes: RedisServer[],
     readonly sentinels: RedisServer[],
     private readonly configDir: string,
+    /** With `proxiedSentinels`, the proxy in front of each Sentinel (same order). */
+    readonly sentinelProxies: PartitionProxy[] = [],
   ) {}
 
   static async start(options: SentinelTopologyOptions = {}): Promise<SentinelTopology> {
     const masterName = options.masterName ?? 'cache';
     const started: RedisServer[] = [];
+    const proxies: PartitionProxy[] = [];
     const configDir = await mkdtemp(join(tmpdir(), 'sentinel-'));
     try {
       const nodeArgs = [...DATA_NODE_ARGS, ...(options.dataNodeArgs ?? [])];
@@ -51,6 +60,9 @@ export class SentinelTopology {
       const sentinels: RedisServer[] = [];
       for (let i = 0; i < 3; i += 1) {
         const configFile = join(configDir, `sentinel-${i}.conf`);
+        const port = await freePort();
+        const proxy = options.proxiedSentinels ? await PartitionProxy.start(port) : undefined;
+        if (proxy) proxies.push(proxy);
         await writeFile(
           configFile,
           [
@@ -58,6 +70,9 @@ export class SentinelTopology {
             `sentinel down-after-milliseconds ${masterName} ${options.downAfterMs ?? 2_000}`,
             `sentinel failover-timeout ${masterName} ${options.failoverTimeoutMs ?? 5_000}`,
             `sentinel parallel-syncs ${masterName} 1`,
+            ...(proxy
+              ? ['sentinel announce-ip 127.0.0.1', `sentinel announce-port ${proxy.port}`]
+              : []),
             // In an ACL run the data nodes' default user is off: Sentinel logs in as the admin.
             ...(aclMode
               ? [
@@ -69,19 +84,26 @@ export class SentinelTopology {
           ].join('\n'),
         );
         const sentinel = await RedisServer.start({
-          port: await freePort(),
+          port,
           configFile,
           args: ['--sentinel'],
         });
         started.push(sentinel);
         sentinels.push(sentinel);
       }
-      const topology = new SentinelTopology(masterName, [master, replica], sentinels, configDir);
+      const topology = new SentinelTopology(
+        masterName,
+        [master, replica],
+        sentinels,
+        configDir,
+        proxies,
+      );
       await topology.waitUntilHealthy();
       return topology;
     } catch (error) {
       // Leave no process behind when the topology could not be built.
       await Promise.all(started.map((s) => s.stop()));
+      await Promise.all(proxies.map((p) => p.stop()));
       await rm(configDir, { recursive: true, force: true });
       throw error;
     }
@@ -89,7 +111,14 @@ export class SentinelTopology {
 
   /** `host:port,…` of the Sentinels, as `REDIS_SENTINELS` takes it. */
   get sentinelList(): string {
-    return this.sentinels.map((s) => `127.0.0.1:${s.port}`).join(',');
+    return this.clientPorts.map((port) => `127.0.0.1:${port}`).join(',');
+  }
+
+  /** The ports a client is given for the Sentinels (their proxies', when proxied). */
+  private get clientPorts(): number[] {
+    return this.sentinelProxies.length > 0
+      ? this.sentinelProxies.map((p) => p.port)
+      : this.sentinels.map((s) => s.port);
   }
 
   /** The connection options of the cache module for this topology. */
@@ -97,7 +126,7 @@ export class SentinelTopology {
     return {
       mode: 'sentinel',
       name: this.masterName,
-      sentinels: this.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })),
+      sentinels: this.clientPorts.map((port) => ({ host: '127.0.0.1', port })),
     };
   }
 
@@ -172,6 +201,7 @@ export class SentinelTopology {
   /** Stops every process and removes their folders. */
   async stop(): Promise<void> {
     await Promise.all([...this.sentinels, ...this.dataNodes].map((s) => s.stop()));
+    await Promise.all(this.sentinelProxies.map((p) => p.stop()));
     await rm(this.configDir, { recursive: true, force: true });
   }
 

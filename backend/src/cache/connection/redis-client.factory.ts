@@ -4,6 +4,7 @@ import type {
   ResolvedCacheModuleOptions,
 } from '../cache-module.options.js';
 import type { RedisAuthOptions } from './redis-connection.options.js';
+import { SwitchSafeSentinelConnector } from './sentinel.connector.js';
 import { readServerInfo } from './server-info.js';
 
 /** The raw client: one server (standalone or through Sentinel) or a Cluster. */
@@ -109,6 +110,9 @@ function buildClient(
         sentinelRetryStrategy: retryStrategy,
         sentinelCommandTimeout: options.commandTimeoutMs,
         failoverDetector: true,
+        // ioredis's own connector can end the client for good when a switch is announced
+        // while it reconnects (see the class).
+        Connector: SwitchSafeSentinelConnector,
         enableTLSForSentinelMode: connection.tls !== undefined,
       };
       if (connection.sentinelPassword !== undefined) {

@@ -2,7 +2,7 @@ import KeyvRedis from '@keyv/redis';
 import { createCache } from 'cache-manager';
 import { Redis } from 'ioredis';
 import { Keyv } from 'keyv';
-import { createStandaloneCache, parseRedisUrl } from '../src/cache/index.js';
+import { createStandaloneCache, parseRedisUrl } from 'nestjs-coherent-cache';
 import { RedisServer } from '../test/support/redis-server.js';
 import { fmt, measure, median, table } from './measure.js';
 

@@ -1,4 +1,4 @@
-import { createStandaloneCache, parseRedisUrl } from '../src/cache/index.js';
+import { createStandaloneCache, parseRedisUrl } from 'nestjs-coherent-cache';
 
 /**
  * A second process for the staleness bench: holds keys in its memory tier and, asked to watch

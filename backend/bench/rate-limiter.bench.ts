@@ -5,7 +5,7 @@ import {
   RateLimiterService,
   RedisService,
   parseRedisUrl,
-} from '../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import { RedisServer } from '../test/support/redis-server.js';
 import { percentile } from './measure.js';
 

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { parseRedisUrl, RedisService } from '../src/cache/index.js';
+import { parseRedisUrl, RedisService } from 'nestjs-coherent-cache';
 import { RedisServer } from '../test/support/redis-server.js';
 import { fmt, measure, median, table } from './measure.js';
 

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CacheModule } from './cache/index.js';
+import { CacheModule } from 'nestjs-coherent-cache';
 import { cacheModuleOptions } from './cache.config.js';
 import { APP_CONFIG, AppConfigModule, type AppConfig } from './config/index.js';
 import { DemoPatternsModule } from './demo-patterns/index.js';

@@ -1,4 +1,4 @@
-import type { CacheModuleOptions } from './cache/index.js';
+import type { CacheModuleOptions } from 'nestjs-coherent-cache';
 import type { AppConfig } from './config/index.js';
 
 /** Maps the application's configuration to the cache module's options. */

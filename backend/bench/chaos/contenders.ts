@@ -1,7 +1,7 @@
 import KeyvRedis from '@keyv/redis';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app.factory.js';
-import { RedisService } from '../../src/cache/index.js';
+import { RedisService } from 'nestjs-coherent-cache';
 import { createPeerApp } from '../peer/peer.app.js';
 import type { ChaosConnection, Contender } from './chaos.types.js';
 

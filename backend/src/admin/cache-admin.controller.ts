@@ -13,7 +13,7 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { CacheInvalidationFilter, HttpExchange, NoCache } from '../cache/index.js';
+import { CacheInvalidationFilter, HttpExchange, NoCache } from 'nestjs-coherent-cache';
 import { ZodBodyPipe } from '../common/index.js';
 import { CacheAdminGuard } from './cache-admin.guard.js';
 import { invalidateSchema, type InvalidateRequest } from './cache-admin.schemas.js';

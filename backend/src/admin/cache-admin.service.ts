@@ -5,7 +5,7 @@ import {
   type CacheNameStats,
   type RedisHealth,
   type RedisStats,
-} from '../cache/index.js';
+} from 'nestjs-coherent-cache';
 import type { InvalidateRequest } from './cache-admin.schemas.js';
 
 /** Counters of one name with its hit ratio (hits / (hits + misses), 0 when there were none). */

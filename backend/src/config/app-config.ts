@@ -1,4 +1,4 @@
-import type { RedisConnectionOptions } from '../cache/index.js';
+import type { RedisConnectionOptions } from 'nestjs-coherent-cache';
 
 /** HTTP platform the backend runs on. */
 export type HttpAdapterName = 'express' | 'fastify';

@@ -4,7 +4,7 @@ import {
   parseRedisUrl,
   type RedisConnectionOptions,
   type StandaloneConnection,
-} from '../cache/index.js';
+} from 'nestjs-coherent-cache';
 import type { AppConfig } from './app-config.js';
 import { envSchema, type Env } from './env.schema.js';
 import { InvalidConfigError, type ConfigProblem } from './invalid-config.error.js';

@@ -15,7 +15,7 @@ import {
   PubSubService,
   defineChannel,
   NoCache,
-} from '../cache/index.js';
+} from 'nestjs-coherent-cache';
 import { EVENT_CHANNELS, isEventChannel, type EventChannelName } from './event-channels.js';
 
 const CHANNEL_NAME = /^[a-z0-9-]{1,32}$/;

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { RateLimit, NoCache } from '../cache/index.js';
+import { RateLimit, NoCache } from 'nestjs-coherent-cache';
 
 /** Rate-limited routes of the reference backend. */
 // Live state: never cached, even with CacheInterceptor applied globally.

@@ -1,6 +1,6 @@
 import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { SessionStoreUnavailableError } from '../cache/index.js';
+import { SessionStoreUnavailableError } from 'nestjs-coherent-cache';
 
 /**
  * The one place where "the session store is down" becomes an HTTP answer: 503 with

@@ -4,7 +4,7 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import { SessionService, type Session } from '../cache/index.js';
+import { SessionService, type Session } from 'nestjs-coherent-cache';
 import { SESSION_HEADER, type DemoSessionData } from './demo-users.js';
 
 /** A request that passed {@link SessionGuard}. */

@@ -10,7 +10,7 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { SessionService, type Session, NoCache } from '../cache/index.js';
+import { SessionService, type Session, NoCache } from 'nestjs-coherent-cache';
 import { DEMO_USERS, type DemoSessionData } from './demo-users.js';
 import { SessionGuard, type SessionRequest } from './session.guard.js';
 import { SessionStoreUnavailableFilter } from './session-store-unavailable.filter.js';

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import { RedisHealthIndicator, NoCache } from '../cache/index.js';
+import { NoCache } from 'nestjs-coherent-cache';
+import { RedisHealthIndicator } from 'nestjs-coherent-cache/health';
 import { ReadinessService } from './readiness.service.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { RedisHealthIndicator } from '../cache/index.js';
+import { RedisHealthIndicator } from 'nestjs-coherent-cache/health';
 import { HealthController } from './health.controller.js';
 import { ReadinessService } from './readiness.service.js';
 import { ShutdownState } from './shutdown-state.service.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { HealthCheckResult, HealthIndicatorResult } from '@nestjs/terminus';
-import { RedisHealthIndicator } from '../cache/index.js';
+import { RedisHealthIndicator } from 'nestjs-coherent-cache/health';
 import { InjectAppConfig, type AppConfig } from '../config/index.js';
 import { QueueService } from '../queue/index.js';
 import { ShutdownState } from './shutdown-state.service.js';

@@ -1,5 +1,5 @@
 import { Histogram, type Registry } from 'prom-client';
-import type { LoaderCallObserver } from '../cache/index.js';
+import type { LoaderCallObserver } from 'nestjs-coherent-cache';
 
 /** Seconds: a cached query takes milliseconds, a slow report seconds. */
 const LOADER_BUCKETS_SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -1,4 +1,4 @@
-import type { RedisService } from '../cache/index.js';
+import type { RedisService } from 'nestjs-coherent-cache';
 
 /** Counters of one named cache (or route). */
 export interface CacheNameStats {

@@ -1,4 +1,4 @@
-import { NoCache } from '../cache/index.js';
+import { NoCache } from 'nestjs-coherent-cache';
 import { Controller, Get, Header } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { MetricsService } from './metrics.service.js';

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { CacheService, RedisService } from '../cache/index.js';
+import { CacheService, RedisService } from 'nestjs-coherent-cache';
 import { QueueService } from '../queue/index.js';
 import { registerCacheCounters } from './cache-counters.collector.js';
 import { registerLoaderDurations } from './cache-loader.collector.js';

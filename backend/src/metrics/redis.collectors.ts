@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { RedisService, RedisStats } from '../cache/index.js';
+import type { RedisService, RedisStats } from 'nestjs-coherent-cache';
 
 const CONNECTION_COUNTERS: readonly { field: keyof RedisStats; name: string; help: string }[] = [
   { field: 'hits', name: 'redis_hits_total', help: 'RedisService reads that found a value.' },

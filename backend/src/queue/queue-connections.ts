@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { Cluster, type RedisOptions } from 'ioredis';
-import { createRedisClient, type RedisClient, type RedisService } from '../cache/index.js';
+import { createRedisClient, type RedisClient, type RedisService } from 'nestjs-coherent-cache';
 import type { ResolvedQueueModuleOptions } from './queue-module.options.js';
 
 /**

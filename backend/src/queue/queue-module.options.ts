@@ -1,4 +1,4 @@
-import type { RedisConnectionOptions } from '../cache/index.js';
+import type { RedisConnectionOptions } from 'nestjs-coherent-cache';
 
 /** Options of `QueueModule.forRoot` / `forRootAsync`. */
 export interface QueueModuleOptions {

@@ -1,4 +1,4 @@
-import { parseRedisInfo, readServerInfo, type RedisClient } from '../cache/index.js';
+import { parseRedisInfo, readServerInfo, type RedisClient } from 'nestjs-coherent-cache';
 
 /** What the queue Redis tells this connection about itself. */
 export type QueueServerFacts =

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
-import { RedisService, type RedisClient } from '../cache/index.js';
+import { RedisService, type RedisClient } from 'nestjs-coherent-cache';
 import { withDeadline } from './deadline.js';
 import { JobNotEnqueuedError, QueuesDisabledError, UnknownQueueError } from './errors/index.js';
 import { JobCancellations } from './job-cancellations.js';

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { createStandaloneCache, type CacheServiceOptions } from '../../src/cache/index.js';
+import { createStandaloneCache, type CacheServiceOptions } from 'nestjs-coherent-cache';
 import { summaryLine } from '../support/consistency/history.format.js';
 import { replayOptions } from '../support/consistency/replay-options.js';
 import {

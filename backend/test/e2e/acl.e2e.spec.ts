@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { CacheModule, parseRedisUrl, type RedisService } from '../../src/cache/index.js';
+import { CacheModule, parseRedisUrl, type RedisService } from 'nestjs-coherent-cache';
 import {
   QueueModule,
   QueueProcessor,

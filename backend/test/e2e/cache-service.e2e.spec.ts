@@ -1,4 +1,4 @@
-import { createStandaloneCache, type CacheService } from '../../src/cache/index.js';
+import { createStandaloneCache, type CacheService } from 'nestjs-coherent-cache';
 import { startCacheService } from '../support/cache-service.fixture.js';
 import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';

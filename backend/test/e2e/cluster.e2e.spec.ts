@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Cluster } from 'ioredis';
-import { hashSlot, queueNameFor, type RedisService } from '../../src/cache/index.js';
+import { hashSlot, queueNameFor, type RedisService } from 'nestjs-coherent-cache';
 import { QueueService } from '../../src/queue/index.js';
 import { ClusterTopology } from '../support/cluster-topology.js';
 import { patternsContract, type PatternsTarget } from '../support/patterns.contract.js';

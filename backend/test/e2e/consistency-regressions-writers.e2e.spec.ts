@@ -3,7 +3,7 @@
  * entries: the warming service writes what `getOrSet` reads, and TTL jitter never lengthens an
  * entry's life.
  */
-import { CacheService, CacheWarmerService } from '../../src/cache/index.js';
+import { CacheService, CacheWarmerService } from 'nestjs-coherent-cache';
 import { startRedisService } from '../support/redis-service.fixture.js';
 import { RedisServer } from '../support/redis-server.js';
 

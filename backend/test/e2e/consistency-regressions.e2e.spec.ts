@@ -12,7 +12,7 @@ import {
   CacheService,
   Cacheable,
   RedisService,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { startCacheService } from '../support/cache-service.fixture.js';
 import { startCacheTestApp, type CacheTestApp } from '../support/cache-test-app.js';

@@ -1,4 +1,4 @@
-import { cacheKeys } from '../../src/cache/index.js';
+import { cacheKeys } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { SimulatedDb } from '../../src/demo/index.js';
 import { RedisServer } from '../support/redis-server.js';

@@ -5,7 +5,7 @@ import {
   RedisService,
   type CacheServiceOptions,
   type CacheValueCodec,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';
 import { waitFor } from '../support/wait-for.js';

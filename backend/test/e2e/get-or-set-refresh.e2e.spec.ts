@@ -1,4 +1,4 @@
-import type { CacheService, LoaderContext } from '../../src/cache/index.js';
+import type { CacheService, LoaderContext } from 'nestjs-coherent-cache';
 import { startCacheService } from '../support/cache-service.fixture.js';
 import { RedisServer } from '../support/redis-server.js';
 import { sleep, waitFor } from '../support/wait-for.js';

@@ -6,7 +6,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { createApp } from '../../src/app.factory.js';
-import { CacheInterceptor, RedisService } from '../../src/cache/index.js';
+import { CacheInterceptor, RedisService } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { storedResponseKeys } from '../support/http-entries.js';
 import { startCacheTestApp, type CacheTestApp } from '../support/cache-test-app.js';

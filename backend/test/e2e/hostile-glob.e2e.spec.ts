@@ -1,4 +1,4 @@
-import { CacheService } from '../../src/cache/index.js';
+import { CacheService } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { RedisServer } from '../support/redis-server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';

@@ -1,5 +1,5 @@
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { CacheInterceptor } from '../../src/cache/index.js';
+import { CacheInterceptor } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../support/cache-test-app.js';
 import {

@@ -6,7 +6,7 @@
  */
 import { Controller, Get, Param } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { Cacheable } from '../../src/cache/index.js';
+import { Cacheable } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { ADMIN_PASSWORD, ADMIN_USER, aclMode } from '../support/acl-mode.js';
 import { startCacheService } from '../support/cache-service.fixture.js';

@@ -8,7 +8,7 @@ import {
   RedisNotReadyError,
   RedisService,
   type CacheModuleOptions,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import { freePort } from '../support/free-port.js';
 import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';

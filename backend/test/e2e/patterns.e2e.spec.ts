@@ -8,7 +8,7 @@ import {
   CounterService,
   SessionService,
   SessionStoreUnavailableError,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';

@@ -1,7 +1,7 @@
 import { Injectable, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Job } from 'bullmq';
-import { CacheModule } from '../../src/cache/index.js';
+import { CacheModule } from 'nestjs-coherent-cache';
 import {
   QueueModule,
   QueueProcessor,

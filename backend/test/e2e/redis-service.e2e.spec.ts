@@ -1,4 +1,4 @@
-import { CACHE_TTL, cacheKeys, key, type RedisService } from '../../src/cache/index.js';
+import { CACHE_TTL, cacheKeys, key, type RedisService } from 'nestjs-coherent-cache';
 import { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';
 import { sleep } from '../support/wait-for.js';

@@ -1,4 +1,4 @@
-import type { RedisService } from '../../src/cache/index.js';
+import type { RedisService } from 'nestjs-coherent-cache';
 import { patternsContract, type PatternsTarget } from '../support/patterns.contract.js';
 import { redisServiceContract } from '../support/redis-service.contract.js';
 import { startRedisService } from '../support/redis-service.fixture.js';

@@ -7,7 +7,7 @@ import {
   CacheService,
   Cacheable,
   RedisService,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';
 import { sleep, waitFor } from '../support/wait-for.js';

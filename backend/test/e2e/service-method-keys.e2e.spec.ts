@@ -5,7 +5,7 @@ import {
   Cacheable,
   InvalidCacheOptionsError,
   RedisService,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import { CapturingLogger } from '../support/capturing-logger.js';
 import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';

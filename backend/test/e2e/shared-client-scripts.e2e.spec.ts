@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { RedisService } from '../../src/cache/index.js';
+import type { RedisService } from 'nestjs-coherent-cache';
 import { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';
 

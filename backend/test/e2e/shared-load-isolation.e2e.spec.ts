@@ -1,4 +1,4 @@
-import { createStandaloneCache, type StandaloneCache } from '../../src/cache/index.js';
+import { createStandaloneCache, type StandaloneCache } from 'nestjs-coherent-cache';
 import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Test } from '@nestjs/testing';
-import { CacheModule, StateRedis } from '../../src/cache/index.js';
+import { CacheModule, StateRedis } from 'nestjs-coherent-cache';
 import { CapturingLogger } from '../support/capturing-logger.js';
 import { runClosedLoop } from '../support/load-generator.js';
 import { productConnection } from '../support/product-user.js';

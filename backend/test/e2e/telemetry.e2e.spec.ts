@@ -4,7 +4,7 @@ import {
   CacheInvalidationError,
   createStandaloneCache,
   type CacheService,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import { startCacheService } from '../support/cache-service.fixture.js';
 import { RedisServer } from '../support/redis-server.js';
 import {

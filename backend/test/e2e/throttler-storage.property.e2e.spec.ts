@@ -1,9 +1,9 @@
 import fc from 'fast-check';
+import { FallbackRateLimiter } from 'nestjs-coherent-cache';
 import {
-  FallbackRateLimiter,
   RedisThrottlerStorage,
   type RedisThrottlerStorageRecord,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache/throttler';
 import { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';
 import { sleep } from '../support/wait-for.js';

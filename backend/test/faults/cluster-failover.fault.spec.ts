@@ -1,4 +1,4 @@
-import { hashSlot } from '../../src/cache/index.js';
+import { hashSlot } from 'nestjs-coherent-cache';
 import { ClusterTopology } from '../support/cluster-topology.js';
 import { countOnServer } from '../support/redis-service.contract.js';
 import {

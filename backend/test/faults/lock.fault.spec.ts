@@ -1,4 +1,4 @@
-import { LockService, type LockHandle } from '../../src/cache/index.js';
+import { LockService, type LockHandle } from 'nestjs-coherent-cache';
 import { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';
 import { sleep, waitFor } from '../support/wait-for.js';

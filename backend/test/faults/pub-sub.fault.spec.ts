@@ -1,4 +1,4 @@
-import { PubSubService, defineChannel } from '../../src/cache/index.js';
+import { PubSubService, defineChannel } from 'nestjs-coherent-cache';
 import { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';
 import { sleep, waitFor } from '../support/wait-for.js';

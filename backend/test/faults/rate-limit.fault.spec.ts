@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { RateLimiterService, RateLimitUnavailableError } from '../../src/cache/index.js';
+import { RateLimiterService, RateLimitUnavailableError } from 'nestjs-coherent-cache';
 import { ChildWorker, removeTranspiled, transpileForChildren } from '../support/child-process.js';
 import { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { RedisService } from '../../src/cache/index.js';
+import type { RedisService } from 'nestjs-coherent-cache';
 import { percentile, runCallers } from '../support/load-callers.js';
 import { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';

@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 import {
   resolveCacheModuleOptions,
   type ConnectedCacheModuleOptions,
-} from '../../src/cache/cache-module.options.js';
-import { createRedisClient } from '../../src/cache/connection/redis-client.factory.js';
+} from '../../libs/cache/src/cache-module.options.js';
+import { createRedisClient } from '../../libs/cache/src/connection/redis-client.factory.js';
 import { SentinelTopology } from '../support/sentinel-topology.js';
 import { sleep, waitFor } from '../support/wait-for.js';
 

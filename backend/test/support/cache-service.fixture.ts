@@ -1,4 +1,4 @@
-import { CacheService, type CacheModuleOptions, type RedisService } from '../../src/cache/index.js';
+import { CacheService, type CacheModuleOptions, type RedisService } from 'nestjs-coherent-cache';
 import { startRedisService } from './redis-service.fixture.js';
 
 /** A `CacheService` (and its `RedisService`) in a bare Nest module, on its own connection. */

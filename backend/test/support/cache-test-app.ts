@@ -13,7 +13,7 @@ import {
   CacheService,
   RedisService,
   type CacheModuleOptions,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { productConnection } from './product-user.js';
 import { RedisServer, type RedisServerOptions } from './redis-server.js';

@@ -1,10 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 const BACKEND = join(REPO_ROOT, 'backend');
+const LIBRARY = join(BACKEND, 'libs', 'cache');
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2023,
@@ -24,9 +25,32 @@ async function* tsFiles(dir: string): AsyncGenerator<string> {
 }
 
 /**
- * Transpiles the cache module and the test support files to JavaScript (file by file, no type
+ * The transpiled library as a package: its entries point into its sources, and the folder's
+ * `node_modules` links to it, so that `nestjs-coherent-cache` resolves to the transpiled code.
+ */
+async function linkLibraryPackage(outDir: string): Promise<void> {
+  const manifest = JSON.parse(await readFile(join(LIBRARY, 'package.json'), 'utf8')) as {
+    name: string;
+  };
+  const exports = Object.fromEntries(
+    ['testing', 'health', 'throttler'].map((entry) => [`./${entry}`, `./src/${entry}/index.js`]),
+  );
+  await writeFile(
+    join(outDir, 'libs', 'cache', 'package.json'),
+    JSON.stringify({
+      name: manifest.name,
+      type: 'module',
+      exports: { '.': './src/index.js', ...exports },
+    }),
+  );
+  await mkdir(join(outDir, 'node_modules'), { recursive: true });
+  await symlink(join(outDir, 'libs', 'cache'), join(outDir, 'node_modules', manifest.name), 'dir');
+}
+
+/**
+ * Transpiles the cache library and the test support files to JavaScript (file by file, no type
  * check: a second at most) into a folder under `node_modules/.cache`, where Node resolves the
- * project's dependencies. Child processes then run the real module code. Returns the folder.
+ * project's dependencies. Child processes then run the real library code. Returns the folder.
  */
 export async function transpileForChildren(): Promise<string> {
   const outDir = join(
@@ -35,7 +59,7 @@ export async function transpileForChildren(): Promise<string> {
     '.cache',
     `children-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   );
-  for (const dir of [join(BACKEND, 'src', 'cache'), join(BACKEND, 'test', 'support')]) {
+  for (const dir of [join(LIBRARY, 'src'), join(BACKEND, 'test', 'support')]) {
     for await (const file of tsFiles(dir)) {
       const source = await readFile(file, 'utf8');
       const output = ts.transpileModule(source, {
@@ -48,6 +72,7 @@ export async function transpileForChildren(): Promise<string> {
     }
   }
   await writeFile(join(outDir, 'package.json'), JSON.stringify({ type: 'module' }));
+  await linkLibraryPackage(outDir);
   return outDir;
 }
 

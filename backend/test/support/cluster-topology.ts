@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { hashSlot, type ClusterConnection } from '../../src/cache/index.js';
+import { hashSlot, type ClusterConnection } from 'nestjs-coherent-cache';
 import { RedisServer } from './redis-server.js';
 import { waitFor } from './wait-for.js';
 

@@ -1,4 +1,4 @@
-import type { CacheService } from '../../src/cache/index.js';
+import type { CacheService } from 'nestjs-coherent-cache';
 
 /** The logical keys of the cached HTTP responses whose text contains `fragment`. */
 export async function storedResponseKeys(cache: CacheService, fragment = ''): Promise<string[]> {

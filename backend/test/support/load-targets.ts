@@ -1,4 +1,4 @@
-import type { RedisService } from '../../src/cache/index.js';
+import type { RedisService } from 'nestjs-coherent-cache';
 import type { LoadTarget } from './load-driver.js';
 
 /** The logical key that operation `index` of {@link cacheReadWriteTarget} writes. */

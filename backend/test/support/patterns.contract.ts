@@ -8,7 +8,7 @@ import {
   SessionService,
   defineChannel,
   type RedisService,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import { waitFor } from './wait-for.js';
 
 /** What the patterns contract needs from a topology under test. */

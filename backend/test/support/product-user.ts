@@ -1,4 +1,4 @@
-import { parseRedisUrl, type RedisConnectionOptions } from '../../src/cache/index.js';
+import { parseRedisUrl, type RedisConnectionOptions } from 'nestjs-coherent-cache';
 import { aclMode } from './acl-mode.js';
 import { grantProductUser } from './redis-server.js';
 

@@ -10,7 +10,7 @@ import {
   RateLimiterService,
   RedisService,
   parseRedisUrl,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 
 interface Request {
   id: number;

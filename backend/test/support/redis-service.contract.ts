@@ -1,4 +1,4 @@
-import { hashSlot, type RedisService } from '../../src/cache/index.js';
+import { hashSlot, type RedisService } from 'nestjs-coherent-cache';
 import type { RedisServer } from './redis-server.js';
 
 /** What the contract needs from a topology under test. */

@@ -4,7 +4,7 @@ import {
   RedisService,
   type CacheModuleOptions,
   type RedisConnectionOptions,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import { productConnection } from './product-user.js';
 import { waitFor } from './wait-for.js';
 

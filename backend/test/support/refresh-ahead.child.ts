@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createStandaloneCache, type LoaderContext } from '../../src/cache/index.js';
+import { createStandaloneCache, type LoaderContext } from 'nestjs-coherent-cache';
 
 interface Request {
   id: number;

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SentinelConnection } from '../../src/cache/index.js';
+import type { SentinelConnection } from 'nestjs-coherent-cache';
 import { ADMIN_PASSWORD, ADMIN_USER, aclMode } from './acl-mode.js';
 import { freePort } from './free-port.js';
 import { PartitionProxy } from './partition-proxy.js';

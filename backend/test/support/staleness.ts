@@ -1,4 +1,4 @@
-import type { CacheService } from '../../src/cache/index.js';
+import type { CacheService } from 'nestjs-coherent-cache';
 
 /** p50 and p99 of samples, in the samples' unit. */
 export function percentiles(samples: readonly number[]): { p50: number; p99: number } {

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app.factory.js';
-import { CacheService, RedisService } from '../../src/cache/index.js';
+import { CacheService, RedisService } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../src/config/index.js';
 import { freePort } from './free-port.js';
 import { productEnv } from './product-user.js';

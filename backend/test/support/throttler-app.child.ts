@@ -16,9 +16,9 @@ import {
   CacheModule,
   RateLimiterService,
   RedisService,
-  RedisThrottlerStorage,
   parseRedisUrl,
-} from '../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
+import { RedisThrottlerStorage } from 'nestjs-coherent-cache/throttler';
 
 /** The header a request's client (the throttler's tracker) is read from. */
 export const CLIENT_HEADER = 'x-client';

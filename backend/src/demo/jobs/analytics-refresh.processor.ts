@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { CacheService } from '../../cache/index.js';
+import { CacheService } from 'nestjs-coherent-cache';
 import { QueueProcessor, type JobHandler } from '../../queue/index.js';
 import { simulateWork } from './simulated-work.js';
 

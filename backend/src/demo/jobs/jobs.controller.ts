@@ -1,4 +1,4 @@
-import { NoCache } from '../../cache/index.js';
+import { NoCache } from 'nestjs-coherent-cache';
 import {
   Body,
   Controller,

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseIntPipe } from '@nestjs/common';
-import { RedisService, NoCache } from '../../cache/index.js';
+import { RedisService, NoCache } from 'nestjs-coherent-cache';
 import { InjectAppConfig, type AppConfig } from '../../config/index.js';
 import { sleep } from '../../queue/deadline.js';
 

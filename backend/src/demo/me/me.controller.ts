@@ -1,5 +1,5 @@
 import { Controller, Get, Req, UseGuards } from '@nestjs/common';
-import { Cacheable } from '../../cache/index.js';
+import { Cacheable } from 'nestjs-coherent-cache';
 import { SimulatedDb, type ReadStamp } from '../shared/simulated-db.js';
 import { DemoAuthGuard } from './demo-auth.guard.js';
 import type { DemoUser } from './demo-users.js';

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Put } from '@nestjs/common';
-import { CacheEvict, Cacheable, type HttpCacheContext } from '../../cache/index.js';
+import { CacheEvict, Cacheable, type HttpCacheContext } from 'nestjs-coherent-cache';
 import { ZodBodyPipe } from '../../common/index.js';
 import {
   productUpdateSchema,

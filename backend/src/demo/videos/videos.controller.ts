@@ -1,4 +1,4 @@
-import { NoCache } from '../../cache/index.js';
+import { NoCache } from 'nestjs-coherent-cache';
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { VideosService } from './videos.service.js';
 

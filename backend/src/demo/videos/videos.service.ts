@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CacheEvict, Cacheable, cacheKeys } from '../../cache/index.js';
+import { CacheEvict, Cacheable, cacheKeys } from 'nestjs-coherent-cache';
 import { SimulatedDb, type ReadStamp } from '../shared/simulated-db.js';
 
 /** How long each kind of video data is cached, in seconds. */

@@ -18,7 +18,7 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import { CachePut, Cacheable } from '../../../src/cache/index.js';
+import { CachePut, Cacheable } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../../support/cache-test-app.js';
 

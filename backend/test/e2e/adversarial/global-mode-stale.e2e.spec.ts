@@ -14,7 +14,7 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from '../../../src/app.factory.js';
-import { CacheInterceptor, RedisService } from '../../../src/cache/index.js';
+import { CacheInterceptor, RedisService } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../../src/config/index.js';
 import { productEnv } from '../../support/product-user.js';
 import { RedisServer } from '../../support/redis-server.js';

@@ -2,12 +2,7 @@ import { Controller, Get, Module, Param, Put, type INestApplication } from '@nes
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import {
-  CacheEvict,
-  CacheModule,
-  Cacheable,
-  type HttpCacheContext,
-} from '../../../src/cache/index.js';
+import { CacheEvict, CacheModule, Cacheable, type HttpCacheContext } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../../support/cache-test-app.js';
 import { productConnection } from '../../support/product-user.js';

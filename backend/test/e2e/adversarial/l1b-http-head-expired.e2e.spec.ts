@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { Cacheable } from '../../../src/cache/index.js';
+import { Cacheable } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../../support/cache-test-app.js';
 import { rawRequest } from '../../support/raw-request.js';

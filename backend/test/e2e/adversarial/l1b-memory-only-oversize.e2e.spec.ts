@@ -1,4 +1,4 @@
-import { createStandaloneCache, type StandaloneCache } from '../../../src/cache/index.js';
+import { createStandaloneCache, type StandaloneCache } from 'nestjs-coherent-cache';
 
 /**
  * A new user, memory-only (no Redis configured), on a small container: `caching.memory.maxBytes`

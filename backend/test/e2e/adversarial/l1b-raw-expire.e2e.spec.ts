@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { CacheService } from '../../../src/cache/index.js';
+import type { CacheService } from 'nestjs-coherent-cache';
 import { ADMIN_PASSWORD, ADMIN_USER, aclMode } from '../../support/acl-mode.js';
 import { startCacheService } from '../../support/cache-service.fixture.js';
 import { RedisServer } from '../../support/redis-server.js';

@@ -1,4 +1,4 @@
-import type { CacheService } from '../../../src/cache/index.js';
+import type { CacheService } from 'nestjs-coherent-cache';
 import { ADMIN_CLI_ARGS, aclMode } from '../../support/acl-mode.js';
 import { startCacheService } from '../../support/cache-service.fixture.js';
 import { RedisServer } from '../../support/redis-server.js';

@@ -4,7 +4,7 @@ import {
   createStandaloneCache,
   type CacheService,
   type StandaloneCache,
-} from '../../../src/cache/index.js';
+} from 'nestjs-coherent-cache';
 import { startCacheService } from '../../support/cache-service.fixture.js';
 import { RedisServer } from '../../support/redis-server.js';
 import { waitFor } from '../../support/wait-for.js';

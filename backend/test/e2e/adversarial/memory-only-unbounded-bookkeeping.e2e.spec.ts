@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createStandaloneCache, type StandaloneCache } from '../../../src/cache/index.js';
+import { createStandaloneCache, type StandaloneCache } from 'nestjs-coherent-cache';
 import { sleep } from '../../support/wait-for.js';
 
 setFlagsFromString('--expose-gc');

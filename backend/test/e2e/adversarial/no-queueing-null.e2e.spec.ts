@@ -5,7 +5,7 @@
  * had stored a value (its outcome is "cacheable"): the waiting processes find no value, take the
  * lock one at a time and run their loaders one after another.
  */
-import type { CacheService } from '../../../src/cache/index.js';
+import type { CacheService } from 'nestjs-coherent-cache';
 import { startCacheService } from '../../support/cache-service.fixture.js';
 import { RedisServer } from '../../support/redis-server.js';
 import { sleep } from '../../support/wait-for.js';

@@ -6,7 +6,7 @@
  * filters): the second request is answered with the first one's response.
  */
 import { Controller, Get, Query } from '@nestjs/common';
-import { Cacheable } from '../../../src/cache/index.js';
+import { Cacheable } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../../support/cache-test-app.js';
 

@@ -28,8 +28,8 @@ import {
 } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { Observable } from 'rxjs';
-import { CacheInterceptor, Cacheable } from '../../../src/cache/index.js';
-import type { CacheUserResolver } from '../../../src/cache/http/http-cache.options.js';
+import { CacheInterceptor, Cacheable } from 'nestjs-coherent-cache';
+import type { CacheUserResolver } from '../../../libs/cache/src/http/http-cache.options.js';
 import type { HttpAdapterName } from '../../../src/config/index.js';
 import { startCacheTestApp, type CacheTestApp } from '../../support/cache-test-app.js';
 

@@ -1,4 +1,4 @@
-import { parseRedisUrl, type RedisConnectionOptions } from '../../../src/cache/index.js';
+import { parseRedisUrl, type RedisConnectionOptions } from 'nestjs-coherent-cache';
 import { ClusterTopology } from '../cluster-topology.js';
 import { PartitionProxy, type PartitionMode } from '../partition-proxy.js';
 import { RedisServer } from '../redis-server.js';

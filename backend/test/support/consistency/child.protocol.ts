@@ -1,4 +1,4 @@
-import type { RedisConnectionOptions } from '../../../src/cache/index.js';
+import type { RedisConnectionOptions } from 'nestjs-coherent-cache';
 import type { HistoryRecord } from './history.model.js';
 import type { RowLayout } from './workload.layout.js';
 

@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createStandaloneCache } from '../../../src/cache/index.js';
+import { createStandaloneCache } from 'nestjs-coherent-cache';
 import {
   CHILD_CONFIG_VARIABLE,
   isStopMessage,

@@ -4,11 +4,11 @@ import {
   resolveCacheModuleOptions,
   type RedisClient,
   type RedisConnectionOptions,
-} from '../../../src/cache/index.js';
-import { encodeEntryBody, type EntryFormat } from '../../../src/cache/caching/cache-entry.js';
-import { CacheKeyspace } from '../../../src/cache/caching/cache-keyspace.js';
-import { resolveCacheServiceOptions } from '../../../src/cache/caching/cache-service.options.js';
-import { newVersionToken } from '../../../src/cache/caching/version-token.js';
+} from 'nestjs-coherent-cache';
+import { encodeEntryBody, type EntryFormat } from '../../../libs/cache/src/caching/cache-entry.js';
+import { CacheKeyspace } from '../../../libs/cache/src/caching/cache-keyspace.js';
+import { resolveCacheServiceOptions } from '../../../libs/cache/src/caching/cache-service.options.js';
+import { newVersionToken } from '../../../libs/cache/src/caching/version-token.js';
 
 /** Life the cache gives a tag version it creates (`TAG_VERSION_TTL_MS` of the entry store), in ms. */
 const TAG_VERSION_TTL_MS = 86_400_000;

@@ -26,10 +26,6 @@ export type {
 export { createRedisClient, type RedisClient } from './connection/redis-client.factory.js';
 export { readServerInfo, type ServerInfo } from './connection/server-info.js';
 export {
-  RedisHealthIndicator,
-  type RedisHealthCheckOptions,
-} from './health/redis-health.indicator.js';
-export {
   parseRedisInfo,
   luaCveWarning,
   type RedisServerFacts,

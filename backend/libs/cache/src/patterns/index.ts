@@ -15,12 +15,6 @@ export type {
   RateLimitWindow,
 } from './rate-limit.types.js';
 export { FallbackRateLimiter, type FallbackHit } from './fallback-rate-limiter.js';
-export {
-  RedisThrottlerStorage,
-  REDIS_THROTTLER_STORAGE_OPTIONS,
-  type RedisThrottlerStorageOptions,
-  type RedisThrottlerStorageRecord,
-} from './throttler-storage.js';
 export { RateLimit, type RateLimitOptions, type RateLimitRequest } from './rate-limit.decorator.js';
 export { RateLimitGuard } from './rate-limit.guard.js';
 export { LockService } from './lock.service.js';

@@ -3,7 +3,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'dist-tools/**', '**/dist/**', 'node_modules/**', 'coverage/**'],
+    ignores: [
+      'dist/**',
+      'dist-tools/**',
+      'dist-pack/**',
+      '**/dist/**',
+      'node_modules/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -4,11 +4,11 @@ import type {
   ResolvedCacheModuleOptions,
 } from '../cache-module.options.js';
 import type { RedisAuthOptions } from './redis-connection.options.js';
+import type { RedisClient } from './redis-client.js';
 import { SwitchSafeSentinelConnector } from './sentinel.connector.js';
 import { readServerInfo } from './server-info.js';
 
-/** The raw client: one server (standalone or through Sentinel) or a Cluster. */
-export type RedisClient = Redis | Cluster;
+export type { RedisClient } from './redis-client.js';
 
 /**
  * Longest pause between reconnection attempts through Sentinel, in milliseconds. The

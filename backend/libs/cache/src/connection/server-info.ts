@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { RedisClient } from './redis-client.factory.js';
+import type { RedisClient } from './redis-client.js';
 
 /** `INFO` as the connection's user may see it: its text, or refused by an ACL. */
 export type ServerInfo = { allowed: true; text: string } | { allowed: false };

@@ -1,10 +1,8 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { HttpCacheContext } from '../decorators/cache-decorator.options.js';
+import type { HttpPlatform } from './http-platform.js';
 import { normalisePath, queryObject, type MatchedRoute } from './request-key.js';
 import type { JsonSettings } from './sent-body.js';
-
-/** The HTTP platforms `CacheInterceptor` knows how to send a stored body through. */
-export type HttpPlatform = 'express' | 'fastify';
 
 /** A response header as set so far: its values, in order. */
 export type HeaderValues = string[];

@@ -1,4 +1,4 @@
-import type { HttpPlatform } from './http-exchange.js';
+import type { HttpPlatform } from './http-platform.js';
 
 /** A handler's result as the platform puts it on the wire. */
 export type SentBody =

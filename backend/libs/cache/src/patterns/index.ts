@@ -13,9 +13,11 @@ export type {
   RateLimitCheckOptions,
   RateLimitHit,
   RateLimitWindow,
+  RateLimitOptions,
+  RateLimitRequest,
 } from './rate-limit.types.js';
 export { FallbackRateLimiter, type FallbackHit } from './fallback-rate-limiter.js';
-export { RateLimit, type RateLimitOptions, type RateLimitRequest } from './rate-limit.decorator.js';
+export { RateLimit } from './rate-limit.decorator.js';
 export { RateLimitGuard } from './rate-limit.guard.js';
 export { LockService } from './lock.service.js';
 export type { LockHandle, AcquireLockOptions, WithLockResult } from './lock.types.js';

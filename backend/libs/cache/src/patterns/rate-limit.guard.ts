@@ -8,9 +8,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import { RateLimitUnavailableError } from '../errors/index.js';
 import { RATE_LIMIT_METADATA } from './patterns.constants.js';
-import type { RateLimitOptions, RateLimitRequest } from './rate-limit.decorator.js';
 import { RateLimiterService } from './rate-limiter.service.js';
-import type { RateLimitResult } from './rate-limit.types.js';
+import type { RateLimitOptions, RateLimitRequest, RateLimitResult } from './rate-limit.types.js';
 
 /** A response whose headers can be set (Express `res.header` and Fastify `reply.header`). */
 interface HeaderWriter {

@@ -49,3 +49,29 @@ export interface RateLimitHit extends RateLimitResult {
   /** When the decision was made, in epoch ms, by the decider's clock (Redis's or this process's). */
   decidedAtMs: number;
 }
+
+/** What the key function of a rate limit sees of the request (Express and Fastify alike). */
+export interface RateLimitRequest {
+  ip?: string;
+  headers: Record<string, string | string[] | undefined>;
+  method?: string;
+  url?: string;
+}
+
+/** Options of `@RateLimit`. */
+export interface RateLimitOptions {
+  /** Requests admitted in any window. */
+  limit: number;
+  /** Length of the sliding window, in seconds. */
+  windowSeconds: number;
+  /**
+   * Which requests share a budget. A string names a bucket that each client IP has once
+   * (`<key>:<ip>`); a function returns the whole key (for example a user id from a header).
+   * Default: the handler (`<Controller>.<method>`) per client IP.
+   */
+  key?: string | ((request: RateLimitRequest) => string);
+  /** Refuse with 503 instead of failing open when Redis cannot decide. Default the module's. */
+  failClosed?: boolean;
+  /** Per-process limit while Redis is down (fail-open). Default `limit`. */
+  fallbackLimit?: number;
+}

@@ -14,6 +14,11 @@ export {
   type ResolvedCacheModuleOptions,
 } from './cache-module.options.js';
 export { RedisService, type RedisHealth, type ShutdownHook } from './connection/redis.service.js';
+export {
+  resolveRedisServiceOptions,
+  type RedisServiceOptions,
+  type ResolvedRedisServiceOptions,
+} from './connection/redis-service.options.js';
 export { StateRedis } from './connection/state-redis.js';
 export type { RedisStats } from './connection/redis-stats.js';
 export type { BreakerState } from './connection/circuit-breaker.js';
@@ -53,7 +58,7 @@ export { TypedJsonCodec } from './serialization/typed-json.codec.js';
 export { PlainJsonCodec } from './serialization/plain-json.codec.js';
 export * from './patterns/index.js';
 export { CacheService, type CacheKeyInfo } from './caching/cache.service.js';
-export { createStandaloneCache, type StandaloneCache } from './caching/standalone-cache.js';
+export { createStandaloneCache, type StandaloneCache } from './standalone-cache.js';
 export {
   CacheAttributes,
   INSTRUMENTATION_NAME,

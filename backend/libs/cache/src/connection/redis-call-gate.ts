@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { ResolvedCacheModuleOptions } from '../cache-module.options.js';
+import type { ResolvedRedisServiceOptions } from './redis-service.options.js';
 import {
   BoundedExecutor,
   type CallDescription,
@@ -19,7 +19,7 @@ import { RedisCounters, type RedisStats } from './redis-stats.js';
 export class RedisCallGate implements RedisConnectionListener {
   /** The counters behind {@link RedisCallGate.getStats}; readers add their hits and misses. */
   readonly counters = new RedisCounters();
-  private readonly options: Readonly<ResolvedCacheModuleOptions>;
+  private readonly options: Readonly<ResolvedRedisServiceOptions>;
   private readonly breaker: CircuitBreaker;
   private readonly executor: BoundedExecutor;
   private readonly guardedWrites = new GuardedWriteBatcher();

@@ -1,16 +1,16 @@
 import { Cluster, Redis } from 'ioredis';
 import {
-  resolveCacheModuleOptions,
-  type CacheModuleOptions,
-  type ConnectedCacheModuleOptions,
-} from '../cache-module.options.js';
+  resolveRedisServiceOptions,
+  type RedisServiceOptions,
+  type ConnectedRedisServiceOptions,
+} from './redis-service.options.js';
 import { createRedisClient } from './redis-client.factory.js';
 import type { RedisConnectionOptions } from './redis-connection.options.js';
 
 function resolveConnected(
-  options: CacheModuleOptions & { connection: RedisConnectionOptions },
-): ConnectedCacheModuleOptions {
-  return { ...resolveCacheModuleOptions(options), connection: options.connection };
+  options: RedisServiceOptions & { connection: RedisConnectionOptions },
+): ConnectedRedisServiceOptions {
+  return { ...resolveRedisServiceOptions(options), connection: options.connection };
 }
 
 describe('createRedisClient for Sentinel and Cluster (no connection is made)', () => {

@@ -1,8 +1,8 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type {
-  ConnectedCacheModuleOptions,
-  ResolvedCacheModuleOptions,
-} from '../cache-module.options.js';
+  ConnectedRedisServiceOptions,
+  ResolvedRedisServiceOptions,
+} from './redis-service.options.js';
 import type { RedisAuthOptions } from './redis-connection.options.js';
 import type { RedisClient } from './redis-client.js';
 import { SwitchSafeSentinelConnector } from './sentinel.connector.js';
@@ -36,7 +36,7 @@ function authOptions(auth: RedisAuthOptions): Pick<RedisOptions, 'username' | 'p
  * queue (a command during an outage fails at once instead of being replayed later), no resend
  * of unanswered commands after a reconnect, and a command timeout.
  */
-function failFastOptions(options: ResolvedCacheModuleOptions): RedisOptions {
+function failFastOptions(options: ResolvedRedisServiceOptions): RedisOptions {
   return {
     lazyConnect: true,
     enableOfflineQueue: false,
@@ -58,7 +58,7 @@ function failFastOptions(options: ResolvedCacheModuleOptions): RedisOptions {
  * wants `maxRetriesPerRequest: null`, no `commandTimeout` and the offline queue on).
  */
 export function createRedisClient(
-  options: ConnectedCacheModuleOptions,
+  options: ConnectedRedisServiceOptions,
   connectionName: string,
   overrides: RedisOptions = {},
 ): RedisClient {
@@ -73,7 +73,7 @@ export function createRedisClient(
 }
 
 function buildClient(
-  options: ConnectedCacheModuleOptions,
+  options: ConnectedRedisServiceOptions,
   connectionName: string,
   overrides: RedisOptions,
 ): RedisClient {

@@ -1,9 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import type { RedisOptions } from 'ioredis';
 import type {
-  ConnectedCacheModuleOptions,
-  ResolvedCacheModuleOptions,
-} from '../cache-module.options.js';
+  ConnectedRedisServiceOptions,
+  ResolvedRedisServiceOptions,
+} from './redis-service.options.js';
 import { RateLimitedLogger } from '../logging/rate-limited.logger.js';
 import { describeConnectionError } from './connection-error.js';
 import { defineGuardedBatch } from './guarded-write.batch.js';
@@ -45,7 +45,7 @@ export class RedisConnection {
   private closing = false;
 
   constructor(
-    private readonly options: ResolvedCacheModuleOptions,
+    private readonly options: ResolvedRedisServiceOptions,
     private readonly logger: Logger,
   ) {
     this.connectionLog = new RateLimitedLogger(logger, options.logIntervalMs);
@@ -151,7 +151,7 @@ export class RedisConnection {
   }
 
   /** The resolved options (defaults applied). */
-  get settings(): Readonly<ResolvedCacheModuleOptions> {
+  get settings(): Readonly<ResolvedRedisServiceOptions> {
     return this.options;
   }
 
@@ -187,7 +187,9 @@ export class RedisConnection {
 }
 
 /** The options when a connection is to be made: caching on and a Redis configured. */
-function connectedOptions(options: ResolvedCacheModuleOptions): ConnectedCacheModuleOptions | null {
+function connectedOptions(
+  options: ResolvedRedisServiceOptions,
+): ConnectedRedisServiceOptions | null {
   const { connection } = options;
   return options.enabled && connection ? { ...options, connection } : null;
 }

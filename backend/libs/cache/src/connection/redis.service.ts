@@ -9,10 +9,10 @@ import type { RedisOptions } from 'ioredis';
 import { CACHE_MODULE_OPTIONS } from '../cache.constants.js';
 import { RedisNotReadyError } from '../errors/index.js';
 import {
-  resolveCacheModuleOptions,
-  type CacheModuleOptions,
-  type ResolvedCacheModuleOptions,
-} from '../cache-module.options.js';
+  resolveRedisServiceOptions,
+  type RedisServiceOptions,
+  type ResolvedRedisServiceOptions,
+} from './redis-service.options.js';
 import { KeyNamespace } from '../keys/key-namespace.js';
 import type { CallDescription, RedisCallObserver } from './bounded-executor.js';
 import { RedisCallGate, type RedisCallGateApi } from './redis-call-gate.js';
@@ -66,8 +66,8 @@ export class RedisService
   /** The module's key namespace. */
   readonly namespace: KeyNamespace;
 
-  constructor(@Inject(CACHE_MODULE_OPTIONS) options: CacheModuleOptions) {
-    const resolved = resolveCacheModuleOptions(options);
+  constructor(@Inject(CACHE_MODULE_OPTIONS) options: RedisServiceOptions) {
+    const resolved = resolveRedisServiceOptions(options);
     const logger = new Logger('RedisService');
     const namespace = new KeyNamespace(resolved.keyPrefix);
     const connection = new RedisConnection(resolved, logger);
@@ -110,7 +110,7 @@ export class RedisService
   get mode(): RedisConnectionMode {
     return this.connection.mode;
   }
-  get settings(): Readonly<ResolvedCacheModuleOptions> {
+  get settings(): Readonly<ResolvedRedisServiceOptions> {
     return this.connection.settings;
   }
   /**

@@ -6,7 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { CACHE_MODULE_OPTIONS } from '../cache.constants.js';
-import type { CacheModuleOptions } from '../cache-module.options.js';
+import type { RedisServiceOptions } from './redis-service.options.js';
 import { parseRedisInfo } from '../health/redis-server-info.js';
 import { RedisService } from './redis.service.js';
 import { readServerInfo } from './server-info.js';
@@ -29,7 +29,7 @@ export class StateRedis implements OnModuleInit, OnApplicationShutdown {
   private readonly own: boolean;
   private closed = false;
 
-  constructor(@Inject(CACHE_MODULE_OPTIONS) options: CacheModuleOptions, shared: RedisService) {
+  constructor(@Inject(CACHE_MODULE_OPTIONS) options: RedisServiceOptions, shared: RedisService) {
     this.own = options.stateConnection !== undefined && options.enabled !== false;
     this.redis =
       this.own && options.stateConnection

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { ResolvedCacheModuleOptions } from '../cache-module.options.js';
+import type { ResolvedRedisServiceOptions } from './redis-service.options.js';
 import type { CacheSerializer } from '../serialization/json.serializer.js';
 import type { RedisCounters } from './redis-stats.js';
 
@@ -13,7 +13,7 @@ export class StoredValueCodec {
   private readonly defaultTtlSeconds: number;
 
   constructor(
-    options: Pick<ResolvedCacheModuleOptions, 'serializer' | 'defaultTtlSeconds'>,
+    options: Pick<ResolvedRedisServiceOptions, 'serializer' | 'defaultTtlSeconds'>,
     private readonly counters: RedisCounters,
     private readonly logger: Logger,
   ) {

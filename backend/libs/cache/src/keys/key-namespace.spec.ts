@@ -1,5 +1,5 @@
 import { InvalidKeyError } from '../errors/index.js';
-import { resolveCacheModuleOptions } from '../cache-module.options.js';
+import { resolveRedisServiceOptions } from '../connection/redis-service.options.js';
 import { KeyNamespace } from './key-namespace.js';
 
 describe('KeyNamespace', () => {
@@ -16,9 +16,9 @@ describe('KeyNamespace', () => {
   it('refuses a module key prefix that would break hash tags or SCAN patterns', () => {
     const connection = { mode: 'standalone' as const, host: '127.0.0.1', port: 1 };
     for (const keyPrefix of ['', 'a b', '{shop}', 'shop*', 'sh?p', 'a[1]', 'a\\b']) {
-      expect(() => resolveCacheModuleOptions({ connection, keyPrefix })).toThrow(/keyPrefix/);
+      expect(() => resolveRedisServiceOptions({ connection, keyPrefix })).toThrow(/keyPrefix/);
     }
-    expect(resolveCacheModuleOptions({ connection, keyPrefix: 'shop:prod-1.a_b' }).keyPrefix).toBe(
+    expect(resolveRedisServiceOptions({ connection, keyPrefix: 'shop:prod-1.a_b' }).keyPrefix).toBe(
       'shop:prod-1.a_b',
     );
   });

@@ -1,5 +1,6 @@
-import type { CacheModuleOptions } from '../cache-module.options.js';
 import type { CacheServiceOptions } from '../caching/cache-service.options.js';
+import type { RedisServiceOptions } from '../connection/redis-service.options.js';
+import type { HttpCacheOptions } from '../http/http-cache.options.js';
 import type { TestCacheClock } from './test-cache.clock.js';
 
 /**
@@ -7,9 +8,11 @@ import type { TestCacheClock } from './test-cache.clock.js';
  * reach Redis (there is never a connection) and the clock, which is the test's.
  */
 export interface CacheTestingModuleOptions extends Omit<
-  CacheModuleOptions,
-  'connection' | 'stateConnection' | 'caching'
+  RedisServiceOptions,
+  'connection' | 'stateConnection'
 > {
+  /** Rules of `CacheInterceptor` (user resolver, `X-Cache` header). */
+  http?: HttpCacheOptions;
   /**
    * `CacheService` defaults, as in `CacheModule`. Two differ so that tests are deterministic:
    * `jitterRatio` is 0 (a TTL is exact: fresh before `ttlSeconds`, a miss from it on) and
@@ -30,12 +33,12 @@ const TESTING_CACHING_DEFAULTS = { jitterRatio: 0, refreshAheadBeta: 0 } as cons
 export function toCacheModuleOptions(
   options: CacheTestingModuleOptions,
   clock: TestCacheClock,
-): CacheModuleOptions {
+): RedisServiceOptions & { caching: CacheServiceOptions; http?: HttpCacheOptions } {
   const { clock: _given, caching, ...rest } = options;
   const {
     connection: _connection,
     stateConnection: _state,
     ...memoryOnly
-  } = rest as CacheModuleOptions;
+  } = rest as RedisServiceOptions;
   return { ...memoryOnly, caching: { ...TESTING_CACHING_DEFAULTS, ...caching, clock } };
 }

@@ -1,6 +1,6 @@
-import type { CacheModuleOptions } from '../cache-module.options.js';
-import { RedisService } from '../connection/redis.service.js';
-import { CacheService } from './cache.service.js';
+import type { CacheModuleOptions } from './cache-module.options.js';
+import { CacheService } from './caching/cache.service.js';
+import { RedisService } from './connection/redis.service.js';
 
 /** A `CacheService` built without Nest, with the means to close it. */
 export interface StandaloneCache {

@@ -12,6 +12,7 @@ import {
 import { freePort } from '../support/free-port.js';
 import { productConnection } from '../support/product-user.js';
 import { RedisServer } from '../support/redis-server.js';
+import { waitFor } from '../support/wait-for.js';
 
 @Injectable()
 class PriceService {
@@ -136,6 +137,28 @@ describe('registering CacheModule as users do', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('app.close() with Redis gone leaves no timer that holds the process (a test run exits)', async () => {
+    const own = await RedisServer.start();
+    const keyPrefix = `cl${Math.random().toString(36).slice(2, 8)}`;
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const app = await boot([
+      CacheModule.forRoot({ connection: await productConnection(own.url, keyPrefix), keyPrefix }),
+    ]);
+    try {
+      await app.get(CacheService).whenReady(5_000);
+      await own.kill();
+      await waitFor(() => !app.get(RedisService).isAvailable, { what: 'Redis to be gone' });
+    } finally {
+      await app.close();
+      await own.stop();
+    }
+    // ioredis destroys a socket that does not close after a disconnect on a timer (2 s by
+    // default): to a dead server, that timer held the process for 2 s after close.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it.each([

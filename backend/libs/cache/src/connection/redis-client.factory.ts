@@ -17,6 +17,9 @@ export type { RedisClient } from './redis-client.js';
  */
 export const SENTINEL_RECONNECT_MAX_DELAY_MS = 250;
 
+/** Longest wait for a socket to close after a disconnect, before it is destroyed, in ms. */
+export const DISCONNECT_TIMEOUT_MS = 100;
+
 /** Exponential back-off with jitter, capped, for reconnection attempts. */
 export function reconnectDelayMs(attempt: number, maxDelayMs: number): number {
   const base = Math.min(maxDelayMs, 50 * 2 ** Math.min(attempt, 10));
@@ -46,6 +49,10 @@ function failFastOptions(options: ResolvedRedisServiceOptions): RedisOptions {
     enableAutoPipelining: options.autoPipelining,
     commandTimeout: options.commandTimeoutMs,
     connectTimeout: options.connectTimeoutMs,
+    // After `disconnect()`, ioredis waits this long for the socket to close before destroying
+    // it, on a timer that holds the process; a socket to a dead server never closes again, so
+    // its 2 s default kept a closed application alive for 2 s whenever Redis was down.
+    disconnectTimeout: DISCONNECT_TIMEOUT_MS,
     // A demoted master answers READONLY: reconnect (Sentinel then finds the new master) without
     // resending the refused command.
     reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 1 : false),

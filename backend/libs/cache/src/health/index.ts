@@ -1,5 +1,6 @@
 /**
- * The `nestjs-coherent-cache/health` entry: a Terminus health indicator for the cache's Redis.
- * It loads `@nestjs/terminus`, which the main entry never does: install Terminus to use it.
+ * The `nestjs-coherent-cache/health` entry: Redis health checks on `@nestjs/terminus`, which the
+ * main entry never loads: install Terminus to use it.
  */
 export { RedisHealthIndicator, type RedisHealthCheckOptions } from './redis-health.indicator.js';
+export { RedisHealthModule, type RedisHealthModuleOptions } from './redis-health.module.js';

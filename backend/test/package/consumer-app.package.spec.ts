@@ -84,11 +84,22 @@ async function runOk(
   return result;
 }
 
-/** The environment of npm in a child: without the variables of the npm running this test. */
+/** Settings of the npm running this test that the consumer's npm keeps (its cache, registry). */
+const KEPT_NPM_SETTINGS = new Set([
+  'npm_config_cache',
+  'npm_config_registry',
+  'npm_config_userconfig',
+]);
+
+/**
+ * The environment of npm in a child: without the variables of the npm running this test (its
+ * package, lifecycle and prefixes, which would point the consumer's npm at the repository).
+ */
 function npmEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!name.toLowerCase().startsWith('npm_')) env[name] = value;
+    const lower = name.toLowerCase();
+    if (!lower.startsWith('npm_') || KEPT_NPM_SETTINGS.has(lower)) env[name] = value;
   }
   return env;
 }

@@ -59,10 +59,10 @@ describe('request key', () => {
       '/products/a%2Fb%20c',
     );
     expect(routedPath({ pattern: '/docs/{*path}', params: { path: ['a', 'b'] } })).toBe(
-      '/docs/{*path};path=[a/b]',
+      '/docs/{*path};path=[/a/b]',
     );
     expect(routedPath({ pattern: '/docs/{*path}', params: { path: ['a/b'] } })).toBe(
-      '/docs/{*path};path=[a%2Fb]',
+      '/docs/{*path};path=[/a%2Fb]',
     );
     expect(routedPath({ pattern: '/docs/*', params: { '*': 'a/b' } })).toBe('/docs/*;*=a%2Fb');
   });
@@ -92,6 +92,14 @@ describe('request key', () => {
     expect(
       buildRequestKey({ url: '/v', route: { pattern: '/v', params: {}, version: '1' } }),
     ).not.toBe(buildRequestKey({ url: '/v', route: { pattern: '/v', params: {}, version: '2' } }));
+  });
+
+  it('tells a wildcard with no segment from one with an empty segment', () => {
+    const keyOf = (path: string[]) =>
+      buildRequestKey({ url: '/a', route: { pattern: '/a{/:b}', params: { path } } });
+    expect(keyOf([])).not.toBe(keyOf(['']));
+    expect(keyOf(['', ''])).not.toBe(keyOf(['']));
+    expect(keyOf(['a', 'b'])).not.toBe(keyOf(['a/b']));
   });
 
   describe('property: two requests share a key only if they matched one route with the same parameters', () => {

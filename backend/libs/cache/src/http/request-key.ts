@@ -63,7 +63,7 @@ const PLAIN_ROUTE = /^(\/(:[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9._~-]+))*\/?$/;
  * The path of a request as routed. A plain pattern is filled with its parameters, each encoded
  * (`/products/:id` with `{ id: 'a/b' }` gives `/products/a%2Fb`), so one resource has one key
  * however its URL was spelled. Any other pattern (wildcards, optional parts, several parameters
- * in a segment) is kept with its parameters listed after it (`/docs/{*path};path=[a/b]`): filling it in
+ * in a segment) is kept with its parameters listed after it (`/docs/{*path};path=[/a/b]`): filling it in
  * could make two parameter sets read alike.
  */
 export function routedPath(route: MatchedRoute): string {
@@ -138,10 +138,15 @@ function fillPlainRoute(
   return path === '' ? '/' : path;
 }
 
-/** A parameter's value in a key: strings encoded, an array's segments encoded and joined by `/`. */
+/**
+ * A parameter's value in a key: strings encoded; an array's segments encoded, each after a `/`,
+ * in brackets (`[]` no segment, `[/]` one empty segment, `[/a/b]`).
+ */
 function encodeParam(value: unknown): string | undefined {
   if (typeof value === 'string') return encodeURIComponent(value);
-  if (Array.isArray(value)) return `[${value.map((v) => encodeURIComponent(String(v))).join('/')}]`;
+  if (Array.isArray(value)) {
+    return `[${value.map((v) => `/${encodeURIComponent(String(v))}`).join('')}]`;
+  }
   return undefined;
 }
 

@@ -46,6 +46,16 @@ describe('MemoryTier', () => {
     expect(tier.get('huge')).toBeUndefined();
   });
 
+  it('never reports a remaining life longer than the time left, even after a stalled event loop', () => {
+    const tier = armedTier();
+    put(tier, 'k', 1); // 60 s life
+    const busyUntil = Date.now() + 30;
+    while (Date.now() < busyUntil) {
+      // a stall: no timer runs (lru-cache clears the time it caches on a timer)
+    }
+    expect(tier.describe('k').ttlMs).toBeLessThanOrEqual(60_000 - 30);
+  });
+
   it('measures lives on the clock it is given, and expires at once when it moves', () => {
     let nowMs = 1_700_000_000_000;
     const tier = new MemoryTier(resolveMemoryTierOptions({ maxTtlSeconds: 60 }), {

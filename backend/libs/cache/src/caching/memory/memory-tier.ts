@@ -112,7 +112,10 @@ export class MemoryTier {
   /** Remaining life of the entry held for `key` (ms; `-2` when none) and its text length. */
   describe(key: string): { ttlMs: number; sizeBytes: number } {
     if (!this.lru.has(key)) return { ttlMs: -2, sizeBytes: 0 };
-    const ttlMs = this.lru.getRemainingTTL(key);
+    // lru-cache measures age against a time it caches until a timer clears it, so a busy event
+    // loop makes its remaining TTL too long: the entry's own end, on this clock, bounds it.
+    const staleUntilMs = this.lru.peek(key)?.entry.staleUntilMs ?? Number.POSITIVE_INFINITY;
+    const ttlMs = Math.min(this.lru.getRemainingTTL(key), staleUntilMs - this.clock.now());
     const found = this.lru.info(key);
     return { ttlMs: Math.max(0, Math.floor(ttlMs)), sizeBytes: found?.size ?? 0 };
   }

@@ -10,7 +10,9 @@
 export { CacheModule } from './cache.module.js';
 export type { CacheModuleOptions } from './cache-module.options.js';
 export type { CacheServiceOptions } from './caching/cache-service.options.js';
-export type { HttpCacheOptions } from './http/http-cache.options.js';
+export type { HttpCacheOptions, CacheUserResolver } from './http/http-cache.options.js';
+export type { MemoryTierOptions } from './caching/memory/memory-tier.options.js';
+export type { CacheClock } from './caching/cache-clock.js';
 export type { PatternsOptions } from './patterns/patterns.options.js';
 export type { RedisServiceOptions } from './connection/redis-service.options.js';
 export type { RedisConnectionInput } from './connection/connection-input.js';
@@ -18,6 +20,7 @@ export {
   parseRedisUrl,
   parseNodeList,
   type RedisConnectionOptions,
+  type RedisAuthOptions,
   type RedisNode,
   type StandaloneConnection,
   type SentinelConnection,

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Cluster } from 'ioredis';
-import { hashSlot, queueNameFor, type RedisService } from 'nestjs-coherent-cache';
+import { queueNameFor, type RedisService } from 'nestjs-coherent-cache';
+import { hashSlot } from '../../libs/cache/src/keys/hash-slot.js';
 import { QueueService } from '../../src/queue/index.js';
 import { ClusterTopology } from '../support/cluster-topology.js';
 import { patternsContract, type PatternsTarget } from '../support/patterns.contract.js';

@@ -1,5 +1,5 @@
-import { cacheKeys } from 'nestjs-coherent-cache';
 import type { HttpAdapterName } from '../../src/config/index.js';
+import { cacheKeys } from '../../src/demo/cache-keys.js';
 import { SimulatedDb } from '../../src/demo/index.js';
 import { RedisServer } from '../support/redis-server.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';

@@ -1,4 +1,5 @@
-import { CACHE_TTL, cacheKeys, key, type RedisService } from 'nestjs-coherent-cache';
+import { CACHE_TTL, key, type RedisService } from 'nestjs-coherent-cache';
+import { cacheKeys } from '../../src/demo/cache-keys.js';
 import { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';
 import { sleep } from '../support/wait-for.js';

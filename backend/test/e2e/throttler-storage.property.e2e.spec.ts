@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { FallbackRateLimiter } from 'nestjs-coherent-cache';
 import {
   RedisThrottlerStorage,
   type RedisThrottlerStorageRecord,
 } from 'nestjs-coherent-cache/throttler';
+import { FallbackRateLimiter } from '../../libs/cache/src/patterns/fallback-rate-limiter.js';
 import { RedisServer } from '../support/redis-server.js';
 import { startRedisService } from '../support/redis-service.fixture.js';
 import { sleep } from '../support/wait-for.js';

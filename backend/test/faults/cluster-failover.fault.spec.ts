@@ -1,4 +1,4 @@
-import { hashSlot } from 'nestjs-coherent-cache';
+import { hashSlot } from '../../libs/cache/src/keys/hash-slot.js';
 import { ClusterTopology } from '../support/cluster-topology.js';
 import { countOnServer } from '../support/redis-service.contract.js';
 import {

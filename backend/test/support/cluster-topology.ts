@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { hashSlot, type ClusterConnection } from 'nestjs-coherent-cache';
+import type { ClusterConnection } from 'nestjs-coherent-cache';
+import { hashSlot } from '../../libs/cache/src/keys/hash-slot.js';
 import { RedisServer } from './redis-server.js';
 import { waitFor } from './wait-for.js';
 

@@ -1,4 +1,5 @@
-import { hashSlot, type RedisService } from 'nestjs-coherent-cache';
+import type { RedisService } from 'nestjs-coherent-cache';
+import { hashSlot } from '../../libs/cache/src/keys/hash-slot.js';
 import type { RedisServer } from './redis-server.js';
 
 /** What the contract needs from a topology under test. */

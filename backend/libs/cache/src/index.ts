@@ -1,120 +1,71 @@
+/**
+ * The `nestjs-coherent-cache` entry: what an application imports. Redis health checks live in
+ * `nestjs-coherent-cache/health`, the `@nestjs/throttler` storage in
+ * `nestjs-coherent-cache/throttler`, and test helpers in `nestjs-coherent-cache/testing`.
+ *
+ * @packageDocumentation
+ */
+
+// The module and its options.
 export { CacheModule } from './cache.module.js';
-export {
-  CACHE_MODULE_OPTIONS,
-  CACHE_SERVICE_OPTIONS,
-  HTTP_CACHE_OPTIONS,
-  CACHEABLE_METADATA,
-  CACHE_EVICT_METADATA,
-  CACHE_PUT_METADATA,
-  NO_CACHE_METADATA,
-} from './cache.constants.js';
-export {
-  resolveCacheModuleOptions,
-  type CacheModuleOptions,
-  type ResolvedCacheModuleOptions,
-} from './cache-module.options.js';
-export { RedisService, type RedisHealth, type ShutdownHook } from './connection/redis.service.js';
-export {
-  resolveRedisServiceOptions,
-  type RedisServiceOptions,
-  type ResolvedRedisServiceOptions,
-} from './connection/redis-service.options.js';
-export { StateRedis } from './connection/state-redis.js';
-export type { RedisStats } from './connection/redis-stats.js';
-export type { BreakerState } from './connection/circuit-breaker.js';
-export type {
-  CallDescription,
-  RedisCallEvent,
-  RedisCallObserver,
-  RedisCallOutcome,
-} from './connection/bounded-executor.js';
-export { createRedisClient, type RedisClient } from './connection/redis-client.factory.js';
-export { readServerInfo, type ServerInfo } from './connection/server-info.js';
-export {
-  parseRedisInfo,
-  luaCveWarning,
-  type RedisServerFacts,
-} from './health/redis-server-info.js';
+export type { CacheModuleOptions } from './cache-module.options.js';
+export type { CacheServiceOptions } from './caching/cache-service.options.js';
+export type { HttpCacheOptions, CacheUserResolver } from './http/http-cache.options.js';
+export type { MemoryTierOptions } from './caching/memory/memory-tier.options.js';
+export type { CacheClock } from './caching/cache-clock.js';
+export type { PatternsOptions } from './patterns/patterns.options.js';
+export type { RedisServiceOptions } from './connection/redis-service.options.js';
+export type { RedisConnectionInput } from './connection/connection-input.js';
 export {
   parseRedisUrl,
   parseNodeList,
   type RedisConnectionOptions,
-  type RedisConnectionMode,
+  type RedisAuthOptions,
   type RedisNode,
   type StandaloneConnection,
   type SentinelConnection,
   type ClusterConnection,
 } from './connection/redis-connection.options.js';
-export type { RedisConnectionInput } from './connection/connection-input.js';
-export * from './keys/index.js';
-export * from './errors/index.js';
-export {
-  JsonSerializer,
-  type CacheSerializer,
-  type DecodeResult,
-} from './serialization/json.serializer.js';
-export type { CacheValueCodec, EncodedValue } from './serialization/entry-codec.js';
-export { TypedJsonCodec } from './serialization/typed-json.codec.js';
-export { PlainJsonCodec } from './serialization/plain-json.codec.js';
-export * from './patterns/index.js';
-export { CacheService, type CacheKeyInfo } from './caching/cache.service.js';
-export { createStandaloneCache, type StandaloneCache } from './standalone-cache.js';
-export {
-  CacheAttributes,
-  INSTRUMENTATION_NAME,
-  INSTRUMENTATION_VERSION,
-  type GetOrSetOutcome,
-} from './telemetry/index.js';
-export type { CacheEntry } from './caching/cache-entry.js';
-export { SYSTEM_CLOCK, type CacheClock } from './caching/cache-clock.js';
-export type { CacheEntryStore } from './caching/redis-entry.store.js';
-export {
-  resolveCacheServiceOptions,
-  type CacheServiceOptions,
-  type ResolvedCacheServiceOptions,
-} from './caching/cache-service.options.js';
-export type {
-  CacheStats,
-  CacheNameStats,
-  LoaderCallEvent,
-  LoaderCallObserver,
-} from './caching/cache-stats.js';
+
+// Redis.
+export { RedisService, type RedisHealth } from './connection/redis.service.js';
+export { StateRedis } from './connection/state-redis.js';
+export type { RedisStats } from './connection/redis-stats.js';
+export { createRedisClient, type RedisClient } from './connection/redis-client.factory.js';
+export { readServerInfo, type ServerInfo } from './connection/server-info.js';
+export { parseRedisInfo, type RedisServerFacts } from './health/redis-server-info.js';
+
+// Caching.
+export { CacheService } from './caching/cache.service.js';
 export type {
   CacheLoader,
   GetOrSetOptions,
   LoaderContext,
   SetOptions,
 } from './caching/get-or-set.options.js';
-export { CacheInterceptor } from './http/cache.interceptor.js';
-export { HttpExchange } from './http/http-exchange.js';
-export { CacheInvalidationFilter } from './http/cache-invalidation.filter.js';
+export type {
+  CacheStats,
+  CacheNameStats,
+  LoaderCallEvent,
+  LoaderCallObserver,
+} from './caching/cache-stats.js';
+export type { CacheValueCodec, EncodedValue } from './serialization/entry-codec.js';
+export { createStandaloneCache, type StandaloneCache } from './standalone-cache.js';
+export { key } from './keys/cache-keys.js';
+export type { KeyPart } from './keys/key-encoding.js';
+export { CACHE_TTL, type CacheTtlSeconds } from './keys/ttl.constants.js';
+export { queueNameFor } from './keys/hash-tag.js';
 export {
-  ResponseStoragePolicy,
-  type ResponseFacts,
-  type StorageDecision,
-} from './http/response-storage.policy.js';
-export {
-  buildRequestKey,
-  normalisePath,
-  normaliseQuery,
-  HTTP_KEY_PREFIX,
-  type RequestKeyParts,
-} from './http/request-key.js';
-export type { CachedHttpResponse } from './http/cached-response.js';
-export {
-  defaultUserResolver,
-  type HttpCacheOptions,
-  type CacheUserResolver,
-} from './http/http-cache.options.js';
+  CacheAttributes,
+  INSTRUMENTATION_NAME,
+  INSTRUMENTATION_VERSION,
+} from './telemetry/index.js';
+
+// Decorators and HTTP.
 export { Cacheable } from './decorators/cacheable.decorator.js';
 export { CacheEvict } from './decorators/cache-evict.decorator.js';
 export { CachePut } from './decorators/cache-put.decorator.js';
 export { NoCache } from './decorators/no-cache.decorator.js';
-export {
-  CacheMetadataAccessor,
-  type CacheMethodMetadata,
-} from './decorators/cache-metadata.accessor.js';
-export { CacheMethodExplorer, METHOD_KEY_PREFIX } from './decorators/cache-method.explorer.js';
 export type {
   CacheableOptions,
   CacheEvictOptions,
@@ -123,3 +74,29 @@ export type {
   CacheArgsFn,
   HttpCacheContext,
 } from './decorators/cache-decorator.options.js';
+export { CacheInterceptor } from './http/cache.interceptor.js';
+export { CacheInvalidationFilter } from './http/cache-invalidation.filter.js';
+export { HttpExchange } from './http/http-exchange.js';
+export { ResponseStoragePolicy } from './http/response-storage.policy.js';
+
+// Patterns.
+export { SessionService } from './patterns/session.service.js';
+export type { Session, SessionWriteOptions } from './patterns/session.types.js';
+export { RateLimiterService } from './patterns/rate-limiter.service.js';
+export { RateLimit } from './patterns/rate-limit.decorator.js';
+export { RateLimitGuard } from './patterns/rate-limit.guard.js';
+export type {
+  RateLimitResult,
+  RateLimitCheckOptions,
+  RateLimitOptions,
+} from './patterns/rate-limit.types.js';
+export { LockService } from './patterns/lock.service.js';
+export type { LockHandle, AcquireLockOptions, WithLockResult } from './patterns/lock.types.js';
+export { PubSubService } from './patterns/pub-sub.service.js';
+export { defineChannel, type Channel, type MessageHandler } from './patterns/pub-sub.types.js';
+export { CounterService, type CounterOptions } from './patterns/counter.service.js';
+export { CacheWarmerService } from './patterns/cache-warmer.service.js';
+export type { WarmJob, WarmOptions, WarmReport } from './patterns/cache-warmer.types.js';
+
+// Errors.
+export * from './errors/index.js';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CacheEvict, Cacheable, cacheKeys } from 'nestjs-coherent-cache';
+import { CacheEvict, Cacheable } from 'nestjs-coherent-cache';
+import { cacheKeys } from '../cache-keys.js';
 import { SimulatedDb, type ReadStamp } from '../shared/simulated-db.js';
 
 /** How long each kind of video data is cached, in seconds. */

@@ -1,12 +1,12 @@
 import {
   createRedisClient,
-  KeyNamespace,
-  resolveCacheModuleOptions,
   type RedisClient,
   type RedisConnectionOptions,
 } from 'nestjs-coherent-cache';
+import { resolveCacheModuleOptions } from '../../../libs/cache/src/cache-module.options.js';
 import { encodeEntryBody, type EntryFormat } from '../../../libs/cache/src/caching/cache-entry.js';
 import { CacheKeyspace } from '../../../libs/cache/src/caching/cache-keyspace.js';
+import { KeyNamespace } from '../../../libs/cache/src/keys/key-namespace.js';
 import { resolveCacheServiceOptions } from '../../../libs/cache/src/caching/cache-service.options.js';
 import { newVersionToken } from '../../../libs/cache/src/caching/version-token.js';
 

@@ -1,4 +1,4 @@
-export { key, cacheKeys, cachePrefixes } from './cache-keys.js';
+export { key } from './cache-keys.js';
 export { CACHE_TTL, type CacheTtlSeconds } from './ttl.constants.js';
 export { KeyNamespace } from './key-namespace.js';
 export { escapeGlob } from './glob.js';

@@ -1,5 +1,5 @@
 import { InvalidKeyError } from '../errors/index.js';
-import { cacheKeys, key } from './cache-keys.js';
+import { key } from './cache-keys.js';
 import { escapeGlob } from './glob.js';
 import { MAX_KEY_BYTES, shortenKey } from './key-encoding.js';
 import { KeyNamespace } from './key-namespace.js';
@@ -15,14 +15,6 @@ describe('keys', () => {
     expect(() => key()).toThrow(InvalidKeyError);
     expect(() => key(Number.NaN)).toThrow(InvalidKeyError);
     expect(() => new KeyNamespace('ns').toRedisKey('')).toThrow(InvalidKeyError);
-  });
-
-  it("builds the seeds' typed keys", () => {
-    expect(cacheKeys.videoList()).toBe('video:list');
-    expect(cacheKeys.videoStats('v1')).toBe('video:v1:stats');
-    expect(cacheKeys.video('v1')).toBe('video:v1:detail');
-    expect(cacheKeys.presignedUrl('v1')).toBe('upload:presigned:v1');
-    expect(cacheKeys.session('u1', 's:1')).toBe('session:u1:s%3A1');
   });
 
   it('shortens long keys to at most 200 bytes, keeping a readable head and staying unique', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { METHOD_KEY_PREFIX } from '../decorators/method-key.js';
-import { HTTP_KEY_PREFIX } from '../http/request-key.js';
-import { cacheKeys, cachePrefixes } from './cache-keys.js';
-import type { KeyPart } from './key-encoding.js';
+import type { KeyPart } from 'nestjs-coherent-cache';
+import { METHOD_KEY_PREFIX } from '../../libs/cache/src/decorators/method-key.js';
+import { HTTP_KEY_PREFIX } from '../../libs/cache/src/http/request-key.js';
+import { cacheKeys, cachePrefixes } from '../../src/demo/cache-keys.js';
 
 type Builders = typeof cacheKeys;
 type BuilderName = keyof Builders;
@@ -56,6 +56,14 @@ function sameCall(a: Call, b: Call): boolean {
 }
 
 describe('cacheKeys', () => {
+  it("builds the seeds' typed keys", () => {
+    expect(cacheKeys.videoList()).toBe('video:list');
+    expect(cacheKeys.videoStats('v1')).toBe('video:v1:stats');
+    expect(cacheKeys.video('v1')).toBe('video:v1:detail');
+    expect(cacheKeys.presignedUrl('v1')).toBe('upload:presigned:v1');
+    expect(cacheKeys.session('u1', 's:1')).toBe('session:u1:s%3A1');
+  });
+
   it('keeps the id of one builder out of the key space of another (issue 12, finding 9)', () => {
     expect(cacheKeys.video('list')).not.toBe(cacheKeys.videoList());
     expect(cacheKeys.video('stats')).not.toBe(cacheKeys.videoStats('stats'));
